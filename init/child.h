@@ -1,0 +1,25 @@
+/*
+ * child.h - the tenant child's world: from clone() to exec(). Everything here may fail fast:
+ * child_fail() reports one line (step, path, errno) to PID 1 and _exits; PID 1 marks the
+ * tenant failed. Nothing here may run in PID 1.
+ */
+#ifndef INNIT_CHILD_H
+#define INNIT_CHILD_H
+
+#include "conf.h"
+
+/* Fixed descriptor slots in the child (set up first thing after clone). */
+#define CHILD_REPORT_FD 3 /* to PID 1, CLOEXEC */
+#define CHILD_SYNC_FD   4 /* from PID 1: one byte once the id maps are written */
+
+void child_fail(const char *step, const char *path) __attribute__((noreturn));
+void child_report(const char *line);
+
+/* Builds the tenant's root (mounts, pivot_root, old root detached); cwd is "/" afterwards. */
+void child_build_root(const struct tenant_conf *t);
+
+/* The whole child: never returns. */
+void child_main(const struct tenant_conf *t, int report_w, int log_w, int sync_r)
+	__attribute__((noreturn));
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * innit.h - PID 1's state: the configuration, the tenants (and the operator shell, which is
+ * supervised like a tenant), and the event-loop descriptors. One instance, fixed size.
+ */
+#ifndef INNIT_H
+#define INNIT_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "conf.h"
+
+enum tenant_state {
+	TS_WAITING, /* not started yet (waiting for its "after" tenant, or the first tick) */
+	TS_RUNNING, /* its reaper is alive */
+	TS_BACKOFF, /* exited; restarts at restart_at */
+	TS_DONE,    /* exited for good, or never startable */
+};
+
+#define LINE_BUF 256
+
+struct tenant {
+	struct tenant_conf *conf; /* NULL for the operator shell */
+	const char *name;
+	pid_t pid;     /* the tenant's reaper (its PID 1), or the shell; 0 when not running */
+	uint8_t state;
+	uint8_t execd;  /* the main process reached exec() this run */
+	uint8_t killed; /* SIGKILL sent during shutdown */
+	int report_fd;  /* reaper -> PID 1: "S", "E msg", "X status" lines */
+	int log_fd;     /* the tenant's stdout+stderr */
+	int main_status; /* raw wait status of the main process, -1 if unknown */
+	uint64_t started_ms, restart_at_ms, kill_at_ms;
+	uint32_t backoff_ms;
+	unsigned restarts;
+	uint16_t rlen, llen;
+	char rbuf[LINE_BUF]; /* partial report line */
+	char lbuf[LINE_BUF]; /* partial output line */
+};
+
+enum shutdown_action { ACT_NONE, ACT_HALT, ACT_POWEROFF, ACT_REBOOT };
+
+struct innit {
+	struct conf conf;
+	struct tenant tenants[MAX_TENANTS + 1]; /* the last slot is the operator shell */
+	int ntenants;                           /* tenants in use, without the shell */
+	int epfd, sigfd, timerfd;
+	uint64_t timer_armed_ms; /* deadline the timerfd is set to, 0 if disarmed */
+	uint8_t test_mode;       /* run as PID 1 of a PID namespace on a development machine */
+	uint8_t action;          /* shutdown requested: enum shutdown_action */
+	int exit_status;         /* reported at power-off (innit.exit) */
+	uint64_t shutdown_started_ms;
+	uint64_t boot_ms; /* CLOCK_MONOTONIC when innit started */
+	char *args;       /* our argv strings, contiguous: /proc/PID/cmdline shows them */
+	size_t args_len;
+};
+
+extern struct innit S;
+
+#define SHELL_SLOT MAX_TENANTS
+
+/* tenant.c: the per-tenant state machine (PID 1 world). */
+void tenants_init(void);
+void tenants_start_ready(void);
+void tenant_reaped(struct tenant *t, int status);
+void tenant_read_report(struct tenant *t);
+void tenant_read_log(struct tenant *t);
+struct tenant *tenant_by_pid(pid_t pid);
+int tenants_running(void);
+
+/* spawn.c: start a tenant or the shell; returns the pid or -1 (PID 1 world). */
+pid_t spawn_tenant(struct tenant *t, int index);
+pid_t spawn_shell(struct tenant *t);
+
+/* reaper.c: the tenant's PID 1 (child world, never returns). */
+void reaper_run(pid_t main_pid, int report_fd) __attribute__((noreturn));
+
+/* loop.c: the one wait point. */
+int loop_init(void);
+void loop_watch(int fd, uint32_t kind, uint32_t index);
+void loop_run(void) __attribute__((noreturn));
+void loop_rearm_timer(void);
+
+/* shutdown.c */
+void shutdown_request(int action, const char *why);
+void shutdown_progress(void);
+
+/* boot.c */
+void boot_mounts(void);
+void boot_host(void);
+
+#endif

@@ -1,0 +1,180 @@
+/*
+ * loop.c - PID 1's one wait point: epoll over a signalfd, one timerfd and the tenants'
+ * pipes. Nothing else in PID 1 waits. Idle means blocked in epoll_wait with no timer armed:
+ * zero wake-ups.
+ *
+ * Signals: everything PID 1 handles is blocked and read from the signalfd, so no handler
+ * ever runs asynchronously. SIGCHLD is level-triggered by nature but coalesces (one pending
+ * SIGCHLD may stand for many exits), so each one drains waitpid(WNOHANG) until it is empty.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "innit.h"
+#include "log.h"
+
+enum { EV_SIGNAL = 0, EV_TIMER = 1, EV_REPORT = 2, EV_LOG = 3 };
+
+static sigset_t handled;
+
+void loop_watch(int fd, uint32_t kind, uint32_t index)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = ((uint64_t)kind << 32) | index};
+	if (epoll_ctl(S.epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		err("epoll_ctl: %s", strerror(errno)); /* the tenant still runs, unwatched */
+}
+
+int loop_init(void)
+{
+	static const int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGUSR1, SIGUSR2, SIGPWR, SIGHUP};
+
+	sigemptyset(&handled);
+	for (unsigned i = 0; i < sizeof sigs / sizeof *sigs; i++)
+		sigaddset(&handled, sigs[i]);
+	if (sigprocmask(SIG_BLOCK, &handled, 0) < 0)
+		return -1;
+	S.sigfd = signalfd(-1, &handled, SFD_NONBLOCK | SFD_CLOEXEC);
+	S.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	S.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (S.sigfd < 0 || S.timerfd < 0 || S.epfd < 0)
+		return -1;
+	loop_watch(S.sigfd, EV_SIGNAL, 0);
+	loop_watch(S.timerfd, EV_TIMER, 0);
+	return 0;
+}
+
+/* Arms the timerfd for the earliest deadline (a restart or a shutdown kill), or disarms it. */
+void loop_rearm_timer(void)
+{
+	uint64_t next = 0;
+
+	for (int i = 0; i <= MAX_TENANTS; i++) {
+		struct tenant *t = &S.tenants[i];
+		uint64_t d = 0;
+		if (t->state == TS_BACKOFF && !S.action)
+			d = t->restart_at_ms;
+		else if (t->state == TS_RUNNING && S.action && t->kill_at_ms)
+			d = t->kill_at_ms;
+		if (d && (!next || d < next))
+			next = d;
+	}
+	if (next == S.timer_armed_ms)
+		return;
+	struct itimerspec its = {0};
+	if (next) {
+		/* Absolute time; 0 would disarm, so a deadline in the past becomes "now". */
+		its.it_value.tv_sec = (time_t)(next / 1000);
+		its.it_value.tv_nsec = (long)(next % 1000) * 1000000 + 1;
+	}
+	if (timerfd_settime(S.timerfd, TFD_TIMER_ABSTIME, &its, 0) < 0)
+		err("timerfd_settime: %s", strerror(errno));
+	else
+		S.timer_armed_ms = next;
+}
+
+static void reap(void)
+{
+	int st;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		struct tenant *t = tenant_by_pid(pid);
+		if (t)
+			tenant_reaped(t, st);
+		/* else: an orphan that was reparented to us; reaping it was the whole job */
+	}
+}
+
+static void on_signal(void)
+{
+	struct signalfd_siginfo si[8];
+	ssize_t n;
+	int chld = 0;
+
+	while ((n = read(S.sigfd, si, sizeof si)) > 0) {
+		for (size_t i = 0; i < (size_t)n / sizeof *si; i++) {
+			switch (si[i].ssi_signo) {
+			case SIGCHLD:
+				chld = 1;
+				break;
+			case SIGUSR1:
+				shutdown_request(ACT_HALT, "SIGUSR1");
+				break;
+			case SIGUSR2:
+			case SIGPWR:
+				shutdown_request(ACT_POWEROFF, si[i].ssi_signo == SIGPWR ? "SIGPWR"
+											 : "SIGUSR2");
+				break;
+			case SIGTERM:
+				shutdown_request(ACT_REBOOT, "SIGTERM");
+				break;
+			case SIGINT: /* Ctrl-Alt-Del, once the kernel's own reboot is disabled */
+				if (S.conf.g[G_CAD].n == CAD_REBOOT)
+					shutdown_request(ACT_REBOOT, "Ctrl-Alt-Del");
+				else if (S.conf.g[G_CAD].n == CAD_POWEROFF)
+					shutdown_request(ACT_POWEROFF, "Ctrl-Alt-Del");
+				else
+					info("Ctrl-Alt-Del ignored (cad=ignore)");
+				break;
+			default: /* SIGHUP: reserved for a future config reload */
+				break;
+			}
+		}
+	}
+	if (chld)
+		reap();
+}
+
+static void on_timer(void)
+{
+	uint64_t ticks;
+	/* Reading resets the expiry count; EAGAIN just means a spurious wake-up. */
+	(void)!read(S.timerfd, &ticks, sizeof ticks);
+	S.timer_armed_ms = 0;
+	if (S.action)
+		shutdown_progress();
+	else
+		tenants_start_ready();
+	loop_rearm_timer();
+}
+
+void loop_run(void)
+{
+	struct epoll_event ev[16];
+
+	for (;;) {
+		int n = epoll_wait(S.epfd, ev, 16, -1);
+		if (n < 0) {
+			if (errno != EINTR)
+				err("epoll_wait: %s", strerror(errno));
+			continue;
+		}
+		for (int i = 0; i < n; i++) {
+			uint32_t kind = (uint32_t)(ev[i].data.u64 >> 32);
+			struct tenant *t = &S.tenants[(uint32_t)ev[i].data.u64];
+			switch (kind) {
+			case EV_SIGNAL:
+				on_signal();
+				break;
+			case EV_TIMER:
+				on_timer();
+				break;
+			case EV_REPORT:
+				/* The fd may have been closed by an earlier event in this batch. */
+				if (t->report_fd >= 0)
+					tenant_read_report(t);
+				break;
+			case EV_LOG:
+				if (t->log_fd >= 0)
+					tenant_read_log(t);
+				break;
+			}
+		}
+	}
+}

@@ -1,0 +1,159 @@
+/*
+ * main.c - boot order. As the machine's PID 1: mount the API filesystems, read the kernel
+ * command line and the config file, name the host, start the tenants, enter the loop.
+ *
+ * Test mode (SPEC §1): `innit --cmdline STRING [--conf FILE]` as PID 1 of a fresh PID
+ * namespace on a development machine. It skips what would touch the host (mounts, host
+ * name, Ctrl-Alt-Del, unmounting at the end) and exits with the exit status instead of
+ * calling reboot(2).
+ *
+ * Before loop_run() a bad argument may end the process (it has not become anyone's init
+ * yet in test mode, and as the real PID 1 nothing here calls exit). After it, never.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fmt.h"
+#include "innit.h"
+#include "log.h"
+
+struct innit S;
+
+/* Reads a whole small file into buf; returns its length or -1. Boot only: it may block. */
+static ssize_t read_file(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t len = 0;
+	ssize_t r;
+	while (len < cap && (r = read(fd, buf + len, cap - len)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			len = (size_t)-1;
+			break;
+		}
+		len += (size_t)r;
+	}
+	int e = errno;
+	(void)close(fd);
+	errno = e;
+	return (ssize_t)len;
+}
+
+static void usage(void)
+{
+	static const char msg[] =
+	    "usage: innit                           (as PID 1: boot this machine)\n"
+	    "       innit --cmdline STRING [--conf FILE]\n"
+	    "                                       (as PID 1 of a PID namespace: test mode)\n"
+	    "       innit --keys                    (list the configuration keys)\n";
+	(void)!write(2, msg, sizeof msg - 1);
+}
+
+/* One line per key, from the table: what the man page's key list is checked against. */
+static void print_keys(void)
+{
+	char line[200];
+	for (int i = 0; i < G_COUNT; i++) {
+		size_t n = fmt(line, sizeof line, "%s\t%s\n", global_keys[i].name,
+			       global_keys[i].help);
+		(void)!write(1, line, n);
+	}
+	for (int i = 0; i < T_COUNT; i++) {
+		const struct key *k = &tenant_keys[i];
+		size_t n = fmt(line, sizeof line, "tenant.NAME.%s%s\t%s\n", k->name,
+			       k->type == K_MAP ? ".X" : "", k->help);
+		(void)!write(1, line, n);
+	}
+}
+
+static void read_config(const char *cmdline, const char *conf_path)
+{
+	static char buf[65536];
+	ssize_t n;
+
+	conf_init(&S.conf);
+	if (cmdline) {
+		conf_parse_cmdline(&S.conf, cmdline, strlen(cmdline));
+	} else {
+		n = read_file("/proc/cmdline", buf, sizeof buf - 1);
+		if (n < 0)
+			err("/proc/cmdline: %s", strerror(errno));
+		else
+			conf_parse_cmdline(&S.conf, buf, (size_t)n);
+	}
+	if (S.conf.src[G_LOG])
+		log_level = S.conf.g[G_LOG].n == LOGC_QUIET ? LOG_WARN
+			    : S.conf.g[G_LOG].n == LOGC_DEBUG ? LOG_DEBUG : LOG_INFO;
+	else if (S.conf.kernel_quiet)
+		log_level = LOG_WARN;
+
+	const char *path = conf_path ? conf_path : S.conf.g[G_CONF].s;
+	n = read_file(path, buf, sizeof buf);
+	if (n < 0) {
+		/* Only a file someone named is missed; the default one is optional. */
+		if (conf_path || S.conf.src[G_CONF] || errno != ENOENT)
+			err("%s: %s", path, strerror(errno));
+	} else if ((size_t)n == sizeof buf) {
+		err("%s: larger than %u bytes, ignored", path, (unsigned)sizeof buf);
+	} else {
+		conf_parse_file(&S.conf, path, buf, (size_t)n);
+	}
+	conf_finish(&S.conf);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmdline = 0, *conf_path = 0;
+
+	S.boot_ms = now_ms();
+	S.args = argv[0];
+	S.args_len = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) - argv[0]);
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--cmdline") && i + 1 < argc) {
+			cmdline = argv[++i];
+		} else if (!strcmp(argv[i], "--conf") && i + 1 < argc) {
+			conf_path = argv[++i];
+		} else if (!strcmp(argv[i], "--keys")) {
+			print_keys();
+			return 0;
+		} else if (getpid() != 1) {
+			usage();
+			return 100;
+		}
+		/* As the real PID 1, the kernel passes unknown boot arguments: ignore them. */
+	}
+	S.test_mode = cmdline != 0;
+	if (getpid() != 1) {
+		usage();
+		return 100;
+	}
+
+	if (!S.test_mode)
+		boot_mounts();
+	read_config(cmdline, conf_path);
+	debug("config read: %d tenants", S.conf.ntenants);
+	if (!S.test_mode) {
+		boot_host();
+		/* A full console must cost us dropped lines, never a stalled PID 1. */
+		int fl = fcntl(2, F_GETFL);
+		if (fl >= 0)
+			(void)fcntl(2, F_SETFL, fl | O_NONBLOCK);
+	}
+	if (loop_init() < 0) {
+		/* Without signalfd/epoll we cannot supervise; still never return as PID 1. */
+		err("event loop: %s", strerror(errno));
+		if (S.test_mode)
+			return 111;
+		for (;;)
+			pause();
+	}
+	tenants_init();
+	tenants_start_ready();
+	debug("boot done");
+	loop_run();
+}

@@ -1,0 +1,159 @@
+/*
+ * spawn.c - starting a tenant or the operator shell (PID 1 world: errors are logged and
+ * returned, never fatal; nothing here waits on the child).
+ *
+ * A tenant is one clone() into new user, mount, pid, uts, ipc, net and cgroup namespaces.
+ * The child blocks on a pipe until PID 1 has written its uid/gid maps (only a process with
+ * CAP_SETUID in the parent namespace may map a whole range), then builds itself (child.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "child.h"
+#include "fmt.h"
+#include "innit.h"
+#include "log.h"
+#include "value.h"
+
+#define AUTO_MAP_COUNT 65536U
+
+/* The host id range for a tenant: "auto" gives slot i the range (i + 1) * 65536, which
+ * never includes host uid 0 and never overlaps another slot's. */
+static void id_range(const struct tenant_conf *t, int index, uint64_t *host, uint64_t *count)
+{
+	const char *m = t->v[T_UIDMAP].s;
+	if (!strcmp(m, "auto")) {
+		*host = (uint64_t)(index + 1) * AUTO_MAP_COUNT;
+		*count = AUTO_MAP_COUNT;
+		return;
+	}
+	char buf[24];
+	size_t n = strcspn(m, ":");
+	fmt(buf, sizeof buf, "%.*s", (int)n, m);
+	(void)parse_u64(buf, 0xfffffffeU, host);     /* validated by the config parser */
+	(void)parse_u64(m + n + 1, 0xfffffffeU, count);
+}
+
+static int write_file(const char *path, const char *data)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = write(fd, data, strlen(data));
+	int e = errno;
+	(void)close(fd);
+	errno = e;
+	return n == (ssize_t)strlen(data) ? 0 : -1;
+}
+
+static int write_maps(pid_t pid, uint64_t host, uint64_t count)
+{
+	char path[48], map[64];
+	fmt(map, sizeof map, "0 %llu %llu\n", (unsigned long long)host, (unsigned long long)count);
+	fmt(path, sizeof path, "/proc/%d/uid_map", (int)pid);
+	if (write_file(path, map) < 0)
+		return -1;
+	fmt(path, sizeof path, "/proc/%d/gid_map", (int)pid);
+	return write_file(path, map);
+}
+
+static void close_pair(int p[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (p[i] >= 0)
+			(void)close(p[i]);
+}
+
+pid_t spawn_tenant(struct tenant *t, int index)
+{
+	const struct tenant_conf *c = t->conf;
+	int rp[2] = {-1, -1}, lp[2] = {-1, -1}, sp[2] = {-1, -1};
+	uint64_t host, count;
+
+	id_range(c, index, &host, &count);
+	if (pipe2(rp, O_CLOEXEC) < 0 || pipe2(sp, O_CLOEXEC) < 0 ||
+	    (c->v[T_LOG].n == TLOG_CONSOLE && pipe2(lp, O_CLOEXEC) < 0)) {
+		err("%s: pipe: %s", t->name, strerror(errno));
+		goto fail;
+	}
+	/* A raw clone() without a new stack behaves like fork() with namespaces; musl's
+	 * clone() wrapper insists on a stack, and we need none. */
+	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |
+			      CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP | SIGCHLD;
+	long pid = syscall(SYS_clone, flags, 0, 0, 0, 0);
+	if (pid < 0) {
+		err("%s: clone: %s", t->name, strerror(errno));
+		goto fail;
+	}
+	if (pid == 0)
+		child_main(c, rp[1], lp[1], sp[0]);
+
+	(void)close(rp[1]);
+	(void)close(sp[0]);
+	if (lp[1] >= 0)
+		(void)close(lp[1]);
+	if (write_maps((pid_t)pid, host, count) < 0) {
+		err("%s: writing id map: %s", t->name, strerror(errno));
+		(void)close(sp[1]); /* the child reads EOF and exits */
+	} else {
+		(void)!write(sp[1], "1", 1); /* cannot fail on a fresh pipe */
+		(void)close(sp[1]);
+	}
+	/* PID 1 never blocks on a tenant: its pipes are non-blocking. */
+	(void)fcntl(rp[0], F_SETFL, O_NONBLOCK);
+	if (lp[0] >= 0)
+		(void)fcntl(lp[0], F_SETFL, O_NONBLOCK);
+	t->report_fd = rp[0];
+	t->log_fd = lp[0];
+	return (pid_t)pid;
+fail:
+	close_pair(rp);
+	close_pair(lp);
+	close_pair(sp);
+	return -1;
+}
+
+/*
+ * The operator shell runs in the host namespaces with /dev/console as its controlling
+ * terminal (in test mode: with innit's own stdio, and no terminal of its own).
+ */
+pid_t spawn_shell(struct tenant *t)
+{
+	pid_t pid = fork();
+	if (pid < 0) {
+		err("shell: fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid > 0) {
+		t->report_fd = t->log_fd = -1;
+		return pid;
+	}
+	/* Child world from here. */
+	sigset_t none;
+	(void)setsid(); /* a fresh child is never a group leader: cannot fail */
+	if (!S.test_mode) {
+		int fd = open("/dev/console", O_RDWR);
+		if (fd < 0 || ioctl(fd, TIOCSCTTY, 1) < 0)
+			_exit(127);
+		for (int i = 0; i < 3; i++)
+			if (dup2(fd, i) < 0)
+				_exit(127);
+		if (fd > 2)
+			(void)close(fd);
+	}
+	sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, 0);
+	static char *envp[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+			       "HOME=/root", "TERM=linux", 0};
+	extern char **environ;
+	environ = envp;
+	char *const *argv = S.conf.g[G_SHELL].argv;
+	execvp(argv[0], argv);
+	_exit(127);
+}

@@ -1,0 +1,265 @@
+/*
+ * tenant.c - the tenant state machine (PID 1 world: never blocks, never exits).
+ *
+ * WAITING -> RUNNING (spawned) -> BACKOFF (exited, will restart) -> RUNNING ...
+ *                              -> DONE (exited for good, or shutdown)
+ * Back-off: 100 ms doubling to 30 s; reset once a run lasted 10 s.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fmt.h"
+#include "innit.h"
+#include "log.h"
+
+#define BACKOFF_MIN_MS 100
+#define BACKOFF_MAX_MS 30000
+#define HEALTHY_MS     10000
+
+enum { EV_REPORT = 2, EV_LOG = 3 }; /* epoll kinds, see loop.c */
+
+void tenants_init(void)
+{
+	S.ntenants = S.conf.ntenants;
+	for (int i = 0; i <= MAX_TENANTS; i++) {
+		struct tenant *t = &S.tenants[i];
+		t->report_fd = t->log_fd = -1;
+		t->backoff_ms = BACKOFF_MIN_MS;
+		t->main_status = -1;
+		if (i < S.ntenants) {
+			t->conf = &S.conf.t[i];
+			t->name = t->conf->name;
+			t->state = t->conf->invalid ? TS_DONE : TS_WAITING;
+		} else {
+			t->state = TS_DONE;
+		}
+	}
+	struct tenant *sh = &S.tenants[SHELL_SLOT];
+	sh->name = "shell";
+	if (S.conf.g[G_SHELL].argv)
+		sh->state = TS_WAITING;
+}
+
+struct tenant *tenant_by_pid(pid_t pid)
+{
+	for (int i = 0; i <= MAX_TENANTS; i++)
+		if (S.tenants[i].pid == pid && S.tenants[i].state == TS_RUNNING)
+			return &S.tenants[i];
+	return 0;
+}
+
+int tenants_running(void)
+{
+	int n = 0;
+	for (int i = 0; i <= MAX_TENANTS; i++)
+		n += S.tenants[i].state == TS_RUNNING;
+	return n;
+}
+
+static int index_of(struct tenant *t)
+{
+	return (int)(t - S.tenants);
+}
+
+static void start(struct tenant *t)
+{
+	t->execd = 0;
+	t->killed = 0;
+	t->main_status = -1;
+	t->rlen = t->llen = 0;
+	t->started_ms = now_ms();
+	pid_t pid = t->conf ? spawn_tenant(t, index_of(t)) : spawn_shell(t);
+	if (pid < 0) {
+		/* Could not even fork (out of memory or pids): treat it as a failed run. */
+		t->state = TS_RUNNING;
+		t->pid = 0;
+		tenant_reaped(t, 127 << 8);
+		return;
+	}
+	t->pid = pid;
+	t->state = TS_RUNNING;
+	if (t->report_fd >= 0)
+		loop_watch(t->report_fd, EV_REPORT, (uint32_t)index_of(t));
+	if (t->log_fd >= 0)
+		loop_watch(t->log_fd, EV_LOG, (uint32_t)index_of(t));
+	debug("%s: spawned, pid %d", t->name, (int)pid);
+}
+
+/* Starts every tenant whose turn has come: not waiting on "after", or its back-off is over. */
+void tenants_start_ready(void)
+{
+	uint64_t now = now_ms();
+
+	if (S.action)
+		return;
+	for (int i = 0; i <= MAX_TENANTS; i++) {
+		struct tenant *t = &S.tenants[i];
+		if (t->state == TS_BACKOFF && t->restart_at_ms <= now) {
+			t->restarts++;
+			start(t);
+		} else if (t->state == TS_WAITING) {
+			const char *after = t->conf ? t->conf->v[T_AFTER].s : 0;
+			struct tenant_conf *dep = after ? conf_tenant(&S.conf, after) : 0;
+			/* "after": the named tenant's main process has reached exec() once. */
+			if (dep && !S.tenants[dep - S.conf.t].execd && !S.tenants[dep - S.conf.t].restarts)
+				continue;
+			start(t);
+		}
+	}
+	loop_rearm_timer();
+}
+
+/* Unwatches before closing: a forked child may still hold the same pipe for a moment, and
+ * epoll keeps reporting an open file until its last descriptor is gone. */
+static void close_fd(int *fd)
+{
+	if (*fd >= 0) {
+		(void)epoll_ctl(S.epfd, EPOLL_CTL_DEL, *fd, 0); /* ENOENT if never watched: fine */
+		(void)close(*fd); /* closing a pipe end cannot fail in a way we could act on */
+	}
+	*fd = -1;
+}
+
+/* Writes "NAME| line" for each complete line; a too-long line is cut at the buffer size. */
+static void relay_lines(struct tenant *t, int flush)
+{
+	char out[LINE_BUF + 40];
+	size_t start = 0;
+
+	for (size_t i = 0; i < t->llen; i++) {
+		if (t->lbuf[i] != '\n')
+			continue;
+		size_t n = fmt(out, sizeof out - 1, "%s| %.*s", t->name, (int)(i - start),
+			       t->lbuf + start);
+		out[n++] = '\n';
+		log_raw(out, n);
+		start = i + 1;
+	}
+	/* A full buffer without a newline, or the tail at EOF, goes out as one line. */
+	if (start == 0 && (t->llen == sizeof t->lbuf - 1 || (flush && t->llen))) {
+		size_t n = fmt(out, sizeof out - 1, "%s| %.*s", t->name, (int)t->llen, t->lbuf);
+		out[n++] = '\n';
+		log_raw(out, n);
+		start = t->llen;
+	}
+	memmove(t->lbuf, t->lbuf + start, t->llen - start);
+	t->llen = (uint16_t)(t->llen - start);
+}
+
+void tenant_read_log(struct tenant *t)
+{
+	for (;;) {
+		ssize_t n = read(t->log_fd, t->lbuf + t->llen, sizeof t->lbuf - 1 - t->llen);
+		if (n > 0) {
+			t->llen = (uint16_t)(t->llen + n);
+			relay_lines(t, 0);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		relay_lines(t, 1); /* EOF or error: the writers are gone */
+		close_fd(&t->log_fd);
+		return;
+	}
+}
+
+static void handle_report_line(struct tenant *t, const char *line)
+{
+	if (line[0] == 'S') {
+		t->execd = 1;
+		debug("%s: exec %s", t->name, t->conf->v[T_EXEC].argv[0]);
+		tenants_start_ready(); /* someone may be waiting for us ("after") */
+	} else if (line[0] == 'E') {
+		err("%s: %s", t->name, line + 2);
+	} else if (line[0] == 'X') {
+		int st = 0;
+		for (const char *p = line + 2; *p >= '0' && *p <= '9'; p++)
+			st = st * 10 + (*p - '0');
+		t->main_status = st;
+	}
+}
+
+void tenant_read_report(struct tenant *t)
+{
+	for (;;) {
+		ssize_t n = read(t->report_fd, t->rbuf + t->rlen, sizeof t->rbuf - 1 - t->rlen);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0 || errno != EAGAIN)
+				close_fd(&t->report_fd);
+			return;
+		}
+		t->rlen = (uint16_t)(t->rlen + n);
+		t->rbuf[t->rlen] = '\0';
+		char *line = t->rbuf, *nl;
+		while ((nl = strchr(line, '\n'))) {
+			*nl = '\0';
+			handle_report_line(t, line);
+			line = nl + 1;
+		}
+		t->rlen = (uint16_t)(t->rbuf + t->rlen - line);
+		memmove(t->rbuf, line, t->rlen);
+		if (t->rlen == sizeof t->rbuf - 1)
+			t->rlen = 0; /* a line longer than we accept: drop it */
+	}
+}
+
+/* Reports how the main process ended; returns its status as an exit code (128+S for S). */
+static int describe_exit(struct tenant *t, int st, char *buf, size_t n)
+{
+	if (WIFSIGNALED(st)) {
+		fmt(buf, n, "%s killed by signal %d", t->name, WTERMSIG(st));
+		return 128 + WTERMSIG(st);
+	}
+	fmt(buf, n, "%s exited with status %d", t->name, WEXITSTATUS(st));
+	return WEXITSTATUS(st);
+}
+
+void tenant_reaped(struct tenant *t, int status)
+{
+	char what[96];
+	uint64_t now = now_ms();
+
+	/* The reaper wrote the main process's status before exiting: read it now, whatever
+	 * order epoll would have delivered the two events in. */
+	if (t->report_fd >= 0)
+		tenant_read_report(t);
+	if (t->log_fd >= 0)
+		tenant_read_log(t);
+	close_fd(&t->report_fd);
+	close_fd(&t->log_fd);
+	t->pid = 0;
+	int st = t->main_status >= 0 ? t->main_status : status;
+	int code = describe_exit(t, st, what, sizeof what);
+
+	int policy = t->conf ? (int)t->conf->v[T_RESTART].n : RESTART_ALWAYS;
+	int again = policy == RESTART_ALWAYS || (policy == RESTART_ON_FAILURE && code != 0);
+	int is_exit_tenant = t->conf && S.conf.g[G_EXIT].s && !strcmp(S.conf.g[G_EXIT].s, t->name);
+
+	if (S.action || !again) {
+		t->state = TS_DONE;
+		if (is_exit_tenant && !S.action) {
+			info("%s", what);
+			S.exit_status = code;
+			shutdown_request(ACT_POWEROFF, "exit tenant ended");
+		} else {
+			info("%s", what);
+		}
+		shutdown_progress();
+		return;
+	}
+	if (now - t->started_ms >= HEALTHY_MS)
+		t->backoff_ms = BACKOFF_MIN_MS;
+	t->restart_at_ms = now + t->backoff_ms;
+	info("%s, restarting in %u ms", what, (unsigned)t->backoff_ms);
+	t->backoff_ms = t->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : t->backoff_ms * 2;
+	t->state = TS_BACKOFF;
+	loop_rearm_timer();
+}
