@@ -85,7 +85,8 @@ static char **build_env(const struct tenant_conf *t, const char *hostname, uid_t
 	static char *envp[MAX_ENV + 5];
 	int n = 0;
 
-	fmt(fixed[0], sizeof fixed[0], "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	fmt(fixed[0], sizeof fixed[0],
+	    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	fmt(fixed[1], sizeof fixed[1], "HOME=%s", uid == 0 ? "/root" : "/");
 	fmt(fixed[2], sizeof fixed[2], "TERM=linux");
 	fmt(fixed[3], sizeof fixed[3], "HOSTNAME=%s", hostname);

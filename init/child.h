@@ -10,7 +10,7 @@
 
 /* Fixed descriptor slots in the child (set up first thing after clone). */
 #define CHILD_REPORT_FD 3 /* to PID 1, CLOEXEC */
-#define CHILD_SYNC_FD   4 /* from PID 1: one byte once the id maps are written */
+#define CHILD_SYNC_FD	4 /* from PID 1: one byte once the id maps are written */
 
 void child_fail(const char *step, const char *path) __attribute__((noreturn));
 void child_report(const char *line);
@@ -20,6 +20,6 @@ void child_build_root(const struct tenant_conf *t);
 
 /* The whole child: never returns. */
 void child_main(const struct tenant_conf *t, int report_w, int log_w, int sync_r)
-	__attribute__((noreturn));
+    __attribute__((noreturn));
 
 #endif

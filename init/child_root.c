@@ -71,8 +71,8 @@ static const char *const dev_names[NDEVS] = {"null", "zero", "full", "random", "
 static void build_dev(int root, const int *devs)
 {
 	static const char *const dev_opts[] = {"mode", "0755", "size", "64k", 0};
-	static const char *const pts_opts[] = {"newinstance", "", "ptmxmode", "0666", "mode",
-					       "0620", 0};
+	static const char *const pts_opts[] = {"newinstance", "",     "ptmxmode", "0666",
+					       "mode",	      "0620", 0};
 	static const char *const shm_opts[] = {"mode", "1777", "size", "64m", 0};
 	const unsigned safe = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC;
 
@@ -86,8 +86,7 @@ static void build_dev(int root, const int *devs)
 		if (f < 0)
 			child_fail("create", dev_names[i]);
 		(void)close(f);
-		if (sys_move_mount(devs[i], "", dfd, dev_names[i],
-				   MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		if (sys_move_mount(devs[i], "", dfd, dev_names[i], MOVE_MOUNT_F_EMPTY_PATH) < 0)
 			child_fail("bind device", dev_names[i]);
 		(void)close(devs[i]);
 	}
@@ -136,8 +135,8 @@ void child_build_root(const struct tenant_conf *t)
 
 	/* The tenant's root: a detached recursive copy; nosuid and nodev always. */
 	const char *rootdir = t->v[T_ROOT].s;
-	int root = sys_open_tree(AT_FDCWD, rootdir,
-				 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	int root =
+	    sys_open_tree(AT_FDCWD, rootdir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (root < 0)
 		child_fail("open_tree", rootdir);
 	struct mount_attr ra = {.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |

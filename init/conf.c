@@ -173,12 +173,11 @@ static struct item *new_item(struct conf *c, const char *sub, const char *val, u
  * Stores one key's value with the precedence rules. Returns 0, or -1 after reporting an
  * error (the caller decides what an error invalidates).
  */
-static int store(struct ctx *x, const struct key *k, uint8_t *srcp, union val *vp,
-		 const char *name, const char *sub, const char *val)
+static int store(struct ctx *x, const struct key *k, uint8_t *srcp, union val *vp, const char *name,
+		 const char *sub, const char *val)
 {
 	struct conf *c = x->c;
 	const char *why;
-	struct item **pp, *it;
 
 	if (k->cmdline_only && x->src != SRC_CMDLINE) {
 		report(c, LOG_WARN, x->where, name, "only valid on the kernel command line");
@@ -189,6 +188,7 @@ static int store(struct ctx *x, const struct key *k, uint8_t *srcp, union val *v
 			report(c, LOG_ERR, x->where, name, "%s \"%.*s\"", why, 80, val);
 			return -1;
 		}
+		struct item **pp, *it;
 		for (pp = &vp->list; *pp; pp = &(*pp)->next) {
 			if ((*pp)->src > x->src && (k->type == K_LIST || !strcmp((*pp)->sub, sub)))
 				return 0; /* the command line already said */
@@ -219,8 +219,7 @@ static int store(struct ctx *x, const struct key *k, uint8_t *srcp, union val *v
 	return 0;
 }
 
-static void set_defaults(struct conf *c, const struct key *keys, int n, uint8_t *src,
-			 union val *v)
+static void set_defaults(struct conf *c, const struct key *keys, int n, uint8_t *src, union val *v)
 {
 	for (int i = 0; i < n; i++) {
 		src[i] = SRC_DEFAULT;

@@ -65,17 +65,17 @@ enum tenant_key {
 
 /* Value types; each has one parser in conf.c. */
 enum key_type {
-	K_STR,     /* string, optionally checked */
-	K_PATH,    /* absolute path */
-	K_BOOL,    /* n = 0/1 */
-	K_SIZE,    /* n = bytes */
-	K_DUR,     /* n = milliseconds */
-	K_UINT,    /* n, bounded by max */
+	K_STR,	   /* string, optionally checked */
+	K_PATH,	   /* absolute path */
+	K_BOOL,	   /* n = 0/1 */
+	K_SIZE,	   /* n = bytes */
+	K_DUR,	   /* n = milliseconds */
+	K_UINT,	   /* n, bounded by max */
 	K_PERCENT, /* n = percent of one CPU */
-	K_ENUM,    /* n = index into choices */
-	K_ARGV,    /* argv = split command line */
-	K_LIST,    /* repeatable: list of values */
-	K_MAP      /* KEY.SUB=VALUE: list of SUB=VALUE, one per SUB */
+	K_ENUM,	   /* n = index into choices */
+	K_ARGV,	   /* argv = split command line */
+	K_LIST,	   /* repeatable: list of values */
+	K_MAP	   /* KEY.SUB=VALUE: list of SUB=VALUE, one per SUB */
 };
 
 enum restart_policy { RESTART_NO, RESTART_ON_FAILURE, RESTART_ALWAYS };

@@ -91,7 +91,7 @@ static const char *check_uidmap(const char *sub, const char *s)
 	return 0;
 }
 
-static const char *const ns_names[] = {"user", "mount", "pid", "uts", "ipc",
+static const char *const ns_names[] = {"user", "mount",	 "pid",	 "uts", "ipc",
 				       "net",  "cgroup", "time", 0};
 
 static int in_list(const char *const *list, const char *s, size_t n)
@@ -130,16 +130,48 @@ static const char *check_ns(const char *sub, const char *s)
 }
 
 /* Capability names, in the kernel's numbering (linux/capability.h). */
-const char *const cap_names[] = {
-    "chown",          "dac_override",     "dac_read_search", "fowner",         "fsetid",
-    "kill",           "setgid",           "setuid",          "setpcap",        "linux_immutable",
-    "net_bind_service", "net_broadcast",  "net_admin",       "net_raw",        "ipc_lock",
-    "ipc_owner",      "sys_module",       "sys_rawio",       "sys_chroot",     "sys_ptrace",
-    "sys_pacct",      "sys_admin",        "sys_boot",        "sys_nice",       "sys_resource",
-    "sys_time",       "sys_tty_config",   "mknod",           "lease",          "audit_write",
-    "audit_control",  "setfcap",          "mac_override",    "mac_admin",      "syslog",
-    "wake_alarm",     "block_suspend",    "audit_read",      "perfmon",        "bpf",
-    "checkpoint_restore", 0};
+const char *const cap_names[] = {"chown",
+				 "dac_override",
+				 "dac_read_search",
+				 "fowner",
+				 "fsetid",
+				 "kill",
+				 "setgid",
+				 "setuid",
+				 "setpcap",
+				 "linux_immutable",
+				 "net_bind_service",
+				 "net_broadcast",
+				 "net_admin",
+				 "net_raw",
+				 "ipc_lock",
+				 "ipc_owner",
+				 "sys_module",
+				 "sys_rawio",
+				 "sys_chroot",
+				 "sys_ptrace",
+				 "sys_pacct",
+				 "sys_admin",
+				 "sys_boot",
+				 "sys_nice",
+				 "sys_resource",
+				 "sys_time",
+				 "sys_tty_config",
+				 "mknod",
+				 "lease",
+				 "audit_write",
+				 "audit_control",
+				 "setfcap",
+				 "mac_override",
+				 "mac_admin",
+				 "syslog",
+				 "wake_alarm",
+				 "block_suspend",
+				 "audit_read",
+				 "perfmon",
+				 "bpf",
+				 "checkpoint_restore",
+				 0};
 
 static const char *check_caps(const char *sub, const char *s)
 {
@@ -212,10 +244,9 @@ static const char *check_env(const char *sub, const char *s)
 	return 0;
 }
 
-const char *const rlimit_names[] = {"cpu",  "fsize",   "data",   "stack",      "core",
-				    "rss",  "nproc",   "nofile", "memlock",    "as",
-				    "locks", "sigpending", "msgqueue", "nice", "rtprio",
-				    "rttime", 0};
+const char *const rlimit_names[] = {
+    "cpu", "fsize", "data",	  "stack",    "core", "rss",	"nproc",  "nofile", "memlock",
+    "as",  "locks", "sigpending", "msgqueue", "nice", "rtprio", "rttime", 0};
 
 static const char *check_rlimit(const char *sub, const char *s)
 {

@@ -71,15 +71,17 @@ size_t fmt_v(char *buf, size_t n, const char *f, va_list ap)
 			put(&o, (char)va_arg(ap, int));
 			break;
 		case 'd':
-			sv = longs == 0 ? va_arg(ap, int)
-			     : longs == 1 ? va_arg(ap, long) : va_arg(ap, long long);
-			put_num(&o, sv < 0 ? 0ULL - (unsigned long long)sv : (unsigned long long)sv, 10,
-				sv < 0, width);
+			sv = longs == 0	  ? va_arg(ap, int)
+			     : longs == 1 ? va_arg(ap, long)
+					  : va_arg(ap, long long);
+			put_num(&o, sv < 0 ? 0ULL - (unsigned long long)sv : (unsigned long long)sv,
+				10, sv < 0, width);
 			break;
 		case 'u':
 		case 'x':
-			uv = longs == 0 ? va_arg(ap, unsigned)
-			     : longs == 1 ? va_arg(ap, unsigned long) : va_arg(ap, unsigned long long);
+			uv = longs == 0	  ? va_arg(ap, unsigned)
+			     : longs == 1 ? va_arg(ap, unsigned long)
+					  : va_arg(ap, unsigned long long);
 			put_num(&o, uv, *f == 'x' ? 16 : 10, 0, width);
 			break;
 		case '%':

@@ -22,12 +22,12 @@ enum tenant_state {
 struct tenant {
 	struct tenant_conf *conf; /* NULL for the operator shell */
 	const char *name;
-	pid_t pid;     /* the tenant's reaper (its PID 1), or the shell; 0 when not running */
+	pid_t pid; /* the tenant's reaper (its PID 1), or the shell; 0 when not running */
 	uint8_t state;
-	uint8_t execd;  /* the main process reached exec() this run */
-	uint8_t killed; /* SIGKILL sent during shutdown */
-	int report_fd;  /* reaper -> PID 1: "S", "E msg", "X status" lines */
-	int log_fd;     /* the tenant's stdout+stderr */
+	uint8_t execd;	 /* the main process reached exec() this run */
+	uint8_t killed;	 /* SIGKILL sent during shutdown */
+	int report_fd;	 /* reaper -> PID 1: "S", "E msg", "X status" lines */
+	int log_fd;	 /* the tenant's stdout+stderr */
 	int main_status; /* raw wait status of the main process, -1 if unknown */
 	uint64_t started_ms, restart_at_ms, kill_at_ms;
 	uint32_t backoff_ms;
@@ -42,15 +42,15 @@ enum shutdown_action { ACT_NONE, ACT_HALT, ACT_POWEROFF, ACT_REBOOT };
 struct innit {
 	struct conf conf;
 	struct tenant tenants[MAX_TENANTS + 1]; /* the last slot is the operator shell */
-	int ntenants;                           /* tenants in use, without the shell */
+	int ntenants;				/* tenants in use, without the shell */
 	int epfd, sigfd, timerfd;
 	uint64_t timer_armed_ms; /* deadline the timerfd is set to, 0 if disarmed */
-	uint8_t test_mode;       /* run as PID 1 of a PID namespace on a development machine */
-	uint8_t action;          /* shutdown requested: enum shutdown_action */
-	int exit_status;         /* reported at power-off (innit.exit) */
+	uint8_t test_mode;	 /* run as PID 1 of a PID namespace on a development machine */
+	uint8_t action;		 /* shutdown requested: enum shutdown_action */
+	int exit_status;	 /* reported at power-off (innit.exit) */
 	uint64_t shutdown_started_ms;
 	uint64_t boot_ms; /* CLOCK_MONOTONIC when innit started */
-	char *args;       /* our argv strings, contiguous: /proc/PID/cmdline shows them */
+	char *args;	  /* our argv strings, contiguous: /proc/PID/cmdline shows them */
 	size_t args_len;
 };
 

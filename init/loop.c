@@ -108,8 +108,8 @@ static void on_signal(void)
 				break;
 			case SIGUSR2:
 			case SIGPWR:
-				shutdown_request(ACT_POWEROFF, si[i].ssi_signo == SIGPWR ? "SIGPWR"
-											 : "SIGUSR2");
+				shutdown_request(ACT_POWEROFF,
+						 si[i].ssi_signo == SIGPWR ? "SIGPWR" : "SIGUSR2");
 				break;
 			case SIGTERM:
 				shutdown_request(ACT_REBOOT, "SIGTERM");

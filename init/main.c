@@ -59,8 +59,8 @@ static void print_keys(void)
 {
 	char line[200];
 	for (int i = 0; i < G_COUNT; i++) {
-		size_t n = fmt(line, sizeof line, "%s\t%s\n", global_keys[i].name,
-			       global_keys[i].help);
+		size_t n =
+		    fmt(line, sizeof line, "%s\t%s\n", global_keys[i].name, global_keys[i].help);
 		(void)!write(1, line, n);
 	}
 	for (int i = 0; i < T_COUNT; i++) {
@@ -69,6 +69,17 @@ static void print_keys(void)
 			       k->type == K_MAP ? ".X" : "", k->help);
 		(void)!write(1, line, n);
 	}
+}
+
+/* log= wins; otherwise the kernel's "quiet" lowers our default to warnings. */
+static void set_log_level(void)
+{
+	static const int levels[] = {
+	    [LOGC_QUIET] = LOG_WARN, [LOGC_INFO] = LOG_INFO, [LOGC_DEBUG] = LOG_DEBUG};
+	if (S.conf.src[G_LOG])
+		log_level = levels[S.conf.g[G_LOG].n];
+	else
+		log_level = S.conf.kernel_quiet ? LOG_WARN : LOG_INFO;
 }
 
 static void read_config(const char *cmdline, const char *conf_path)
@@ -86,15 +97,16 @@ static void read_config(const char *cmdline, const char *conf_path)
 		else
 			conf_parse_cmdline(&S.conf, buf, (size_t)n);
 	}
-	if (S.conf.src[G_LOG])
-		log_level = S.conf.g[G_LOG].n == LOGC_QUIET ? LOG_WARN
-			    : S.conf.g[G_LOG].n == LOGC_DEBUG ? LOG_DEBUG : LOG_INFO;
-	else if (S.conf.kernel_quiet)
-		log_level = LOG_WARN;
+	set_log_level();
 
+	/* Test mode reads only the file it is given, never the host's /etc/innit.conf. */
 	const char *path = conf_path ? conf_path : S.conf.g[G_CONF].s;
-	n = read_file(path, buf, sizeof buf);
-	if (n < 0) {
+	if (S.test_mode && !conf_path && !S.conf.src[G_CONF])
+		path = 0;
+	n = path ? read_file(path, buf, sizeof buf) : 0;
+	if (!path) {
+		/* nothing to read */
+	} else if (n < 0) {
 		/* Only a file someone named is missed; the default one is optional. */
 		if (conf_path || S.conf.src[G_CONF] || errno != ENOENT)
 			err("%s: %s", path, strerror(errno));
@@ -104,6 +116,7 @@ static void read_config(const char *cmdline, const char *conf_path)
 		conf_parse_file(&S.conf, path, buf, (size_t)n);
 	}
 	conf_finish(&S.conf);
+	set_log_level(); /* the file may set it too */
 }
 
 int main(int argc, char **argv)

@@ -41,7 +41,8 @@ void reaper_run(pid_t main_pid, int report_fd)
 			if (p != main_pid)
 				continue;
 			fmt(line, sizeof line, "X %d\n", st);
-			(void)!write(report_fd, line, (size_t)(line[0] ? __builtin_strlen(line) : 0));
+			(void)!write(report_fd, line,
+				     (size_t)(line[0] ? __builtin_strlen(line) : 0));
 			/* The tenant ends with its main process: no stragglers survive it. */
 			(void)kill(-1, SIGKILL);
 			while (waitpid(-1, 0, 0) > 0 || errno == EINTR)

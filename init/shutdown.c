@@ -79,7 +79,8 @@ static int mount_points(char *buf, size_t cap, char **mp, int max)
 				*end = '\0';
 			for (char *p = f; *p; p++) {
 				if (p[0] == '\\' && p[1] && p[2] && p[3]) {
-					*o++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+					*o++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 +
+						      (p[3] - '0'));
 					p += 3;
 				} else {
 					*o++ = *p;

@@ -36,7 +36,7 @@ static void id_range(const struct tenant_conf *t, int index, uint64_t *host, uin
 	char buf[24];
 	size_t n = strcspn(m, ":");
 	fmt(buf, sizeof buf, "%.*s", (int)n, m);
-	(void)parse_u64(buf, 0xfffffffeU, host);     /* validated by the config parser */
+	(void)parse_u64(buf, 0xfffffffeU, host); /* validated by the config parser */
 	(void)parse_u64(m + n + 1, 0xfffffffeU, count);
 }
 

@@ -60,12 +60,12 @@ int tenants_running(void)
 	return n;
 }
 
-static int index_of(struct tenant *t)
+static int index_of(const struct tenant *t)
 {
 	return (int)(t - S.tenants);
 }
 
-static void start(struct tenant *t)
+static void start_tenant(struct tenant *t)
 {
 	t->execd = 0;
 	t->killed = 0;
@@ -100,14 +100,15 @@ void tenants_start_ready(void)
 		struct tenant *t = &S.tenants[i];
 		if (t->state == TS_BACKOFF && t->restart_at_ms <= now) {
 			t->restarts++;
-			start(t);
+			start_tenant(t);
 		} else if (t->state == TS_WAITING) {
 			const char *after = t->conf ? t->conf->v[T_AFTER].s : 0;
 			struct tenant_conf *dep = after ? conf_tenant(&S.conf, after) : 0;
 			/* "after": the named tenant's main process has reached exec() once. */
-			if (dep && !S.tenants[dep - S.conf.t].execd && !S.tenants[dep - S.conf.t].restarts)
+			if (dep && !S.tenants[dep - S.conf.t].execd &&
+			    !S.tenants[dep - S.conf.t].restarts)
 				continue;
-			start(t);
+			start_tenant(t);
 		}
 	}
 	loop_rearm_timer();
@@ -246,7 +247,8 @@ void tenant_reaped(struct tenant *t, int status)
 	if (S.action || !again) {
 		t->state = TS_DONE;
 		if (is_exit_tenant && !S.action) {
-			info("%s", what);
+			/* The run's result: printed whatever the log level (SPEC §6). */
+			log_msg(LOG_ERR, "%s", what);
 			S.exit_status = code;
 			shutdown_request(ACT_POWEROFF, "exit tenant ended");
 		} else {

@@ -160,8 +160,7 @@ static int is_blank(char c)
 		buf[o++] = (c);                                                                    \
 	} while (0)
 
-int split_words(const char *s, char *buf, size_t buflen, char **argv, int maxargs,
-		const char **why)
+int split_words(const char *s, char *buf, size_t buflen, char **argv, int maxargs, const char **why)
 {
 	size_t o = 0;
 	int argc = 0;

@@ -9,10 +9,10 @@
 
 /* Each returns 0 on success, -1 on a malformed or out-of-range value. */
 int parse_u64(const char *s, uint64_t max, uint64_t *out); /* decimal or 0x hex */
-int parse_size(const char *s, uint64_t *out);              /* N, NK, NM, NG; "max"/"unlimited" */
-int parse_duration(const char *s, uint64_t *ms);           /* N (seconds), Nms, Ns, Nm */
-int parse_bool(const char *s, int *out);                   /* yes/no, true/false, on/off, 1/0 */
-int parse_percent(const char *s, uint64_t *out);           /* "50%" -> 50, up to 100000% */
+int parse_size(const char *s, uint64_t *out);		   /* N, NK, NM, NG; "max"/"unlimited" */
+int parse_duration(const char *s, uint64_t *ms);	   /* N (seconds), Nms, Ns, Nm */
+int parse_bool(const char *s, int *out);		   /* yes/no, true/false, on/off, 1/0 */
+int parse_percent(const char *s, uint64_t *out);	   /* "50%" -> 50, up to 100000% */
 
 /*
  * Splits a command line into words like a POSIX shell without expansions: blanks separate

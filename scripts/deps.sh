@@ -71,6 +71,8 @@ scan() {
 			need e2fsprogs have mkfs.ext4
 			need e2fsprogs have e2fsck
 			need python3 have python3
+			need clang-format have clang-format
+			need cppcheck have cppcheck
 			;;
 		kernel)
 			# tinyconfig plus kconfig/kernel/*.config: no modules, so no signing and no
