@@ -10,7 +10,7 @@ KERNEL  ?= $(B)/bzImage
 SRCS    := $(sort $(wildcard init/*.c))
 HDRS    := $(wildcard init/*.h)
 # Pure logic that also builds with the host compiler for unit tests under ASan/UBSan.
-PURE    := init/conf.c init/conf_keys.c init/value.c init/fmt.c init/log.c
+PURE    := init/conf.c init/conf_keys.c init/value.c init/fmt.c init/log.c init/policy.c
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
 CFLAGS  := -std=c11 -D_GNU_SOURCE -Os $(WARN) -ffunction-sections -fdata-sections \

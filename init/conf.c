@@ -139,7 +139,9 @@ static const char *parse_value(struct conf *c, const struct key *k, const char *
 	case K_DUR:
 		return parse_duration(val, &v->n) < 0 ? why : 0;
 	case K_UINT:
-		return parse_u64(val, k->max, &v->n) < 0 ? why : 0;
+		if (parse_u64(val, k->max, &v->n) < 0)
+			return why;
+		return k->check ? k->check("", val) : 0;
 	case K_PERCENT:
 		return parse_percent(val, &v->n) < 0 ? why : 0;
 	case K_ENUM:
@@ -189,11 +191,17 @@ static int store(struct ctx *x, const struct key *k, uint8_t *srcp, union val *v
 			return -1;
 		}
 		struct item **pp, *it;
-		for (pp = &vp->list; *pp; pp = &(*pp)->next) {
-			if ((*pp)->src > x->src && (k->type == K_LIST || !strcmp((*pp)->sub, sub)))
+		for (pp = &vp->list; *pp;) {
+			int same = k->type == K_LIST || !strcmp((*pp)->sub, sub);
+			if (same && (*pp)->src > x->src)
 				return 0; /* the command line already said */
-			if (k->type == K_MAP && !strcmp((*pp)->sub, sub))
+			if (k->type == K_LIST && (*pp)->src < x->src) {
+				*pp = (*pp)->next; /* the file's list gives way */
+				continue;
+			}
+			if (k->type == K_MAP && same)
 				break;
+			pp = &(*pp)->next;
 		}
 		it = new_item(c, sub, val, x->src);
 		if (!it) {
@@ -219,13 +227,16 @@ static int store(struct ctx *x, const struct key *k, uint8_t *srcp, union val *v
 	return 0;
 }
 
-static void set_defaults(struct conf *c, const struct key *keys, int n, uint8_t *src, union val *v)
+/* Returns -1 if a default did not fit in the arena. */
+static int set_defaults(struct conf *c, const struct key *keys, int n, uint8_t *src, union val *v)
 {
+	int ret = 0;
 	for (int i = 0; i < n; i++) {
 		src[i] = SRC_DEFAULT;
 		if (keys[i].def && parse_value(c, &keys[i], keys[i].def, &v[i]))
-			err("default of %s does not parse", keys[i].name); /* a build bug */
+			ret = -1;
 	}
+	return ret;
 }
 
 void conf_init(struct conf *c)
@@ -298,7 +309,12 @@ static void set_tenant_key(struct ctx *x, char *key, const char *val)
 		}
 		t = &c->t[c->ntenants++];
 		memcpy(t->name, name, strlen(name) + 1);
-		set_defaults(c, tenant_keys, T_COUNT, t->src, t->v);
+		if (set_defaults(c, tenant_keys, T_COUNT, t->src, t->v) < 0) {
+			*dot = '.';
+			report(c, LOG_ERR, x->where, key, "out of config memory");
+			t->invalid = 1;
+			return;
+		}
 	}
 	*dot = '.';
 	if (store(x, &tenant_keys[k], &t->src[k], &t->v[k], key, is_map ? subdot + 1 : "", val))
@@ -425,9 +441,14 @@ static const char *parse_line(struct ctx *x, const char *s, size_t n)
 	if (i == n || s[i] != '=' || ke == ks)
 		return "expected KEY=VALUE";
 	i++;
-	while (i < n && is_space(s[i]))
+	int blank = 0;
+	while (i < n && is_space(s[i])) {
 		i++;
-	if (i < n && s[i] == '"') {
+		blank = 1;
+	}
+	if (i < n && s[i] == '#' && blank) {
+		/* "KEY= # comment": an empty value */
+	} else if (i < n && s[i] == '"') {
 		for (i++; i < n && s[i] != '"'; i++) {
 			if (s[i] == '\\' && i + 1 < n && (s[i + 1] == '"' || s[i + 1] == '\\'))
 				i++;
@@ -504,6 +525,28 @@ void conf_finish(struct conf *c)
 		if (t->invalid) {
 			fmt(key, sizeof key, "tenant.%s", t->name);
 			report(c, LOG_ERR, 0, key, "invalid configuration, not started");
+		}
+	}
+	/* A tenant waiting (through "after") on itself, or on one that never starts, would
+	 * wait forever in silence: refuse it now, with a reason. Repeat until nothing changes,
+	 * as refusing one may strand the ones waiting on it. */
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (int i = 0; i < c->ntenants; i++) {
+			struct tenant_conf *t = &c->t[i], *d = t;
+			if (t->invalid || !t->v[T_AFTER].s)
+				continue;
+			int steps = 0;
+			while (d && d->v[T_AFTER].s && !d->invalid && steps++ <= c->ntenants)
+				d = conf_tenant(c, d->v[T_AFTER].s);
+			if (d && !d->invalid && steps <= c->ntenants)
+				continue;
+			fmt(key, sizeof key, "tenant.%s.after", t->name);
+			report(c, LOG_ERR, 0, key,
+			       steps > c->ntenants ? "waits on itself (a cycle)"
+						   : "waits on a tenant that never starts");
+			t->invalid = 1;
+			changed = 1;
 		}
 	}
 	if (c->g[G_EXIT].s && !conf_tenant(c, c->g[G_EXIT].s))

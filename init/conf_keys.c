@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "policy.h"
 #include "value.h"
 
 static const char *const log_choices[] = {"quiet", "info", "debug", 0};
@@ -91,9 +92,6 @@ static const char *check_uidmap(const char *sub, const char *s)
 	return 0;
 }
 
-static const char *const ns_names[] = {"user", "mount",	 "pid",	 "uts", "ipc",
-				       "net",  "cgroup", "time", 0};
-
 static int in_list(const char *const *list, const char *s, size_t n)
 {
 	for (int i = 0; list[i]; i++)
@@ -102,31 +100,10 @@ static int in_list(const char *const *list, const char *s, size_t n)
 	return -1;
 }
 
-/* Comma-separated list whose items (after an optional +/- when signs is set) are in names. */
-static int check_csv(const char *s, const char *const *names, int signs)
-{
-	while (*s) {
-		const char *end = strchr(s, ',');
-		size_t n = end ? (size_t)(end - s) : strlen(s);
-		if (signs && n && (*s == '+' || *s == '-')) {
-			s++;
-			n--;
-		}
-		if (n == 0 || in_list(names, s, n) < 0)
-			return -1;
-		s += n;
-		if (*s == ',')
-			s++;
-	}
-	return 0;
-}
-
 static const char *check_ns(const char *sub, const char *s)
 {
 	(void)sub;
-	if (!strcmp(s, "all"))
-		return 0;
-	return check_csv(s, ns_names, 1) < 0 ? "bad namespace list" : 0;
+	return ns_mask(s) ? 0 : "bad namespace list";
 }
 
 /* Capability names, in the kernel's numbering (linux/capability.h). */
@@ -176,18 +153,19 @@ const char *const cap_names[] = {"chown",
 static const char *check_caps(const char *sub, const char *s)
 {
 	(void)sub;
-	if (!strcmp(s, "default") || !strcmp(s, "none"))
-		return 0;
-	/* Edits must be signed: "+net_admin,-kill". */
-	for (const char *p = s; *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : p + strlen(p))
-		if (*p != '+' && *p != '-')
-			return "bad capability list";
-	return check_csv(s, cap_names, 1) < 0 ? "bad capability list" : 0;
+	uint64_t mask;
+	return caps_mask(s, &mask) < 0 ? "bad capability list" : 0;
 }
 
 static int is_abs_path(const char *s, size_t n)
 {
 	return n > 0 && s[0] == '/';
+}
+
+static const char *check_weight(const char *sub, const char *s)
+{
+	(void)sub;
+	return s[0] == '0' && !s[1] ? "bad number" : 0; /* cpu.weight is 1..10000 */
 }
 
 static const char *check_volume(const char *sub, const char *s)
@@ -254,6 +232,8 @@ static const char *check_rlimit(const char *sub, const char *s)
 	char buf[24];
 	if (in_list(rlimit_names, sub, strlen(sub)) < 0)
 		return "unknown resource limit";
+	if (!*s)
+		return "bad SOFT[:HARD]";
 	/* SOFT[:HARD], each a number or "unlimited". */
 	for (int i = 0; i < 2 && *s; i++) {
 		const char *colon = strchr(s, ':');
@@ -304,7 +284,7 @@ const struct key tenant_keys[T_COUNT] = {
     [T_MEMORY] = {"memory", K_SIZE, 0, 0, 0, 0, 0, "memory.max"},
     [T_PIDS] = {"pids", K_UINT, 0, 0, 0, 4194304, 0, "pids.max"},
     [T_CPU] = {"cpu", K_PERCENT, 0, 0, 0, 0, 0, "cpu.max as a share of one CPU"},
-    [T_CPU_WEIGHT] = {"cpu-weight", K_UINT, 0, "100", 0, 10000, 0, "cpu.weight"},
+    [T_CPU_WEIGHT] = {"cpu-weight", K_UINT, 0, "100", 0, 10000, check_weight, "cpu.weight"},
     [T_RLIMIT] = {"rlimit", K_MAP, 0, 0, 0, 0, check_rlimit, "resource limit SOFT[:HARD]"},
     [T_CAPS] = {"caps", K_STR, 0, "default", 0, 0, check_caps, "capability bounding set"},
     [T_SECCOMP] = {"seccomp", K_ENUM, 0, "default", seccomp_choices, 0, 0, "default or off"},

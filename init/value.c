@@ -166,8 +166,9 @@ int split_words(const char *s, char *buf, size_t buflen, char **argv, int maxarg
 	int argc = 0;
 
 	for (;;) {
-		while (is_blank(*s))
-			s++;
+		/* Blanks and line continuations separate words. */
+		while (is_blank(*s) || (s[0] == '\\' && s[1] == '\n'))
+			s += is_blank(*s) ? 1 : 2;
 		if (!*s)
 			break;
 		if (argc >= maxargs) {
@@ -215,7 +216,11 @@ int split_words(const char *s, char *buf, size_t buflen, char **argv, int maxarg
 				PUT(c);
 			}
 		}
-		PUT('\0');
+		if (o >= buflen) { /* PUT keeps one byte free: this is where it goes */
+			*why = "command too long";
+			return -1;
+		}
+		buf[o++] = '\0';
 	}
 	if (argc == 0) {
 		*why = "empty command";

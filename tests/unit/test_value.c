@@ -352,13 +352,13 @@ static void expect_words(int line, const char *s, size_t buflen, int maxargs, in
 {
 	split(s, buflen, maxargs);
 	if (split_argc != argc || strcmp(split_joined, joined))
-		unit_fail(__FILE__, line, "split_words(%s): expected %d words %s, got %d words %s (%s)",
-			  unit_esc(s), argc, unit_esc(joined), split_argc,
-			  unit_esc(split_joined), split_why ? split_why : "");
+		unit_fail(__FILE__, line,
+			  "split_words(%s): expected %d words %s, got %d words %s (%s)",
+			  unit_esc(s), argc, unit_esc(joined), split_argc, unit_esc(split_joined),
+			  split_why ? split_why : "");
 }
 
-static void expect_split_error(int line, const char *s, size_t buflen, int maxargs,
-			       const char *why)
+static void expect_split_error(int line, const char *s, size_t buflen, int maxargs, const char *why)
 {
 	split(s, buflen, maxargs);
 	if (split_argc != -1 || !split_why || strcmp(split_why, why))
@@ -367,8 +367,8 @@ static void expect_split_error(int line, const char *s, size_t buflen, int maxar
 			  unit_esc(split_joined));
 }
 
-#define WORDS(s, argc, joined)   CALL(expect_words(__LINE__, s, 4096, 64, argc, joined))
-#define SPLIT_ERR(s, why)        CALL(expect_split_error(__LINE__, s, 4096, 64, why))
+#define WORDS(s, argc, joined) CALL(expect_words(__LINE__, s, 4096, 64, argc, joined))
+#define SPLIT_ERR(s, why)      CALL(expect_split_error(__LINE__, s, 4096, 64, why))
 
 TEST(split_plain)
 {

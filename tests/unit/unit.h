@@ -13,7 +13,8 @@
 #include <string.h>
 
 void unit_register(const char *name, void (*fn)(void));
-void unit_fail(const char *file, int line, const char *f, ...) __attribute__((format(printf, 3, 4)));
+void unit_fail(const char *file, int line, const char *f, ...)
+    __attribute__((format(printf, 3, 4)));
 int unit_failed(void);
 /* A printable, quoted copy of s (or "NULL"), in one of a few rotating static buffers. */
 const char *unit_esc(const char *s);
@@ -67,11 +68,11 @@ const char *unit_escn(const char *s, size_t n);
 		}                                                                                  \
 	} while (0)
 
-#define EXPECT_U(a, e)    EXPECT_U_AT(__FILE__, __LINE__, a, e)
-#define EXPECT_I(a, e)    EXPECT_I_AT(__FILE__, __LINE__, a, e)
-#define EXPECT_S(a, e)    EXPECT_S_AT(__FILE__, __LINE__, a, e)
+#define EXPECT_U(a, e)	  EXPECT_U_AT(__FILE__, __LINE__, a, e)
+#define EXPECT_I(a, e)	  EXPECT_I_AT(__FILE__, __LINE__, a, e)
+#define EXPECT_S(a, e)	  EXPECT_S_AT(__FILE__, __LINE__, a, e)
 #define EXPECT_TRUE(cond) EXPECT_TRUE_AT(__FILE__, __LINE__, cond)
-#define EXPECT_NULL(p)    EXPECT_TRUE_AT(__FILE__, __LINE__, (p) == 0)
+#define EXPECT_NULL(p)	  EXPECT_TRUE_AT(__FILE__, __LINE__, (p) == 0)
 #define EXPECT_NONNULL(p) EXPECT_TRUE_AT(__FILE__, __LINE__, (p) != 0)
 
 /* Calls a helper that may record a failure, and stops the case if it did. */
