@@ -1,30 +1,32 @@
 /*
- * child.c - the tenant child from clone() to exec() (child world: fails fast, never PID 1).
+ * child.c - the tenant's first process, from clone() to becoming its reaper (child world:
+ * fails fast, never PID 1 of the machine).
  *
- * The cloned process becomes the tenant's PID 1. It takes exactly the descriptors it needs,
- * waits for PID 1 to write its id maps, becomes root of its user namespace, builds its root
- * (child_root.c), then forks the tenant's main process and turns into its reaper.
+ * It takes exactly the descriptors it needs, waits for PID 1 to write its id maps, becomes
+ * root of its (outer) user namespace, builds the tenant's root (child_root.c), forks the
+ * main process (child_exec.c), maps the main process's inner user namespace, forgets the
+ * configuration, and turns into the tenant's reaper (reaper.c).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "child.h"
 #include "fmt.h"
 #include "innit.h"
-#include "value.h"
+#include "net.h"
+#include "policy.h"
 
 static int report_fd = CHILD_REPORT_FD;
 
 void child_report(const char *line)
 {
-	size_t n = strlen(line);
-	/* A short or failed write leaves PID 1 with the exit status alone: nothing better to do. */
-	(void)!write(report_fd, line, n);
+	/* A short or failed write leaves PID 1 with the exit status alone: nothing better. */
+	(void)!write(report_fd, line, strlen(line));
 }
 
 void child_fail(const char *step, const char *path)
@@ -36,7 +38,7 @@ void child_fail(const char *step, const char *path)
 	_exit(127);
 }
 
-/* Puts fd in exactly slot `to`, without disturbing slots below 3 + the ones already placed. */
+/* Puts fd in exactly slot `to`, going through a high slot so no other fd is clobbered. */
 static void place(int fd, int to)
 {
 	int high = fcntl(fd, F_DUPFD_CLOEXEC, 16);
@@ -61,112 +63,84 @@ static void take_fds(int report_w, int log_w, int sync_r)
 			(void)close(fd);
 }
 
-/* "UID[:GID]" (already validated by the config parser). */
-static void parse_user(const char *s, uid_t *uid, gid_t *gid)
+static void write_map(pid_t pid, const char *which, uint64_t count)
 {
-	char buf[24];
-	uint64_t u = 0, g = 0;
-	size_t n = strcspn(s, ":");
-	fmt(buf, sizeof buf, "%.*s", (int)n, s);
-	(void)parse_u64(buf, 0xfffffffeU, &u);
-	if (s[n] == ':')
-		(void)parse_u64(s + n + 1, 0xfffffffeU, &g);
-	*uid = (uid_t)u;
-	*gid = (gid_t)g;
+	char path[40], map[40];
+	fmt(path, sizeof path, "/proc/%d/%s", (int)pid, which);
+	fmt(map, sizeof map, "0 0 %llu\n", (unsigned long long)count);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, map, strlen(map)) != (ssize_t)strlen(map))
+		child_fail("write", path);
+	(void)close(fd);
 }
 
-#define MAX_ENV 64
-
-/* The tenant's whole environment: PATH, HOME, TERM, HOSTNAME, then env.* (which may
- * replace any of the four). Nothing of PID 1's environment leaks in. */
-static char **build_env(const struct tenant_conf *t, const char *hostname, uid_t uid)
+/* Drops PID 1's memory of every tenant's configuration (ours included: the main process
+ * has its own copy). The reaper needs none of it, and must expose none of it. */
+static void forget_config(void)
 {
-	static char fixed[4][300];
-	static char *envp[MAX_ENV + 5];
-	int n = 0;
-
-	fmt(fixed[0], sizeof fixed[0],
-	    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-	fmt(fixed[1], sizeof fixed[1], "HOME=%s", uid == 0 ? "/root" : "/");
-	fmt(fixed[2], sizeof fixed[2], "TERM=linux");
-	fmt(fixed[3], sizeof fixed[3], "HOSTNAME=%s", hostname);
-	for (int i = 0; i < 4; i++) {
-		size_t klen = strcspn(fixed[i], "=");
-		char key[16];
-		fmt(key, sizeof key, "%.*s", (int)klen, fixed[i]);
-		if (!conf_map(t->v[T_ENV].list, key))
-			envp[n++] = fixed[i];
-	}
-	static char vars[8192];
-	size_t used = 0;
-	for (const struct item *it = t->v[T_ENV].list; it && n < MAX_ENV + 4; it = it->next) {
-		size_t len = fmt(vars + used, sizeof vars - used, "%s=%s", it->sub, it->val);
-		if (used + len + 1 >= sizeof vars)
-			break;
-		envp[n++] = vars + used;
-		used += len + 1;
-	}
-	envp[n] = 0;
-	return envp;
+	explicit_bzero(&S.conf, sizeof S.conf);
+	explicit_bzero(S.tenants, sizeof S.tenants);
 }
 
-extern char **environ;
-
-/* The tenant's main process: its own session, its user, its workdir, its environment. */
-static void run_main(const struct tenant_conf *t, const char *hostname)
-{
-	uid_t uid;
-	gid_t gid;
-	sigset_t none;
-
-	if (setsid() < 0)
-		child_fail("setsid", "");
-	parse_user(t->v[T_USER].s, &uid, &gid);
-	if (setgroups(0, 0) < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
-		child_fail("setuid", t->v[T_USER].s);
-	if (chdir(t->v[T_WORKDIR].s) < 0)
-		child_fail("chdir", t->v[T_WORKDIR].s);
-	sigemptyset(&none);
-	if (sigprocmask(SIG_SETMASK, &none, 0) < 0)
-		child_fail("sigprocmask", "");
-	environ = build_env(t, hostname, uid);
-	char *const *argv = t->v[T_EXEC].argv;
-	execvp(argv[0], argv);
-	child_fail("exec", argv[0]);
-}
-
-void child_main(const struct tenant_conf *t, int report_w, int log_w, int sync_r)
+void child_main(const struct tenant_conf *t, int slot, int report_w, int log_w, int sync_r)
 {
 	char c;
-	const char *hostname = t->v[T_HOSTNAME].s ? t->v[T_HOSTNAME].s : t->name;
+	unsigned ns = ns_mask(t->v[T_NS].s);
+	uint64_t host, count;
 
 	take_fds(report_w, log_w, sync_r);
-	/* The tenant sees us as its PID 1: our command line (test mode: the whole config on
-	 * it) is none of its business. */
+	/* The tenant sees us as its PID 1: our command line is none of its business. */
 	memset(S.args, 0, S.args_len);
 	memcpy(S.args, "innit", S.args_len < 5 ? S.args_len : 5);
+	/* Not dumpable: our /proc files belong to the host's root, not to the tenant's. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		child_fail("prctl", "dumpable");
 	/* PID 1 writes our uid/gid maps, then one byte; EOF means it gave up on us. */
 	if (read(CHILD_SYNC_FD, &c, 1) != 1)
 		_exit(127);
 	(void)close(CHILD_SYNC_FD);
-	if (setgroups(0, 0) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+	if (ns & NS_USER &&
+	    (setgroups(0, 0) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		child_fail("become root of user namespace", "");
-	if (sethostname(hostname, strlen(hostname)) < 0)
+	const char *hostname = t->v[T_HOSTNAME].s ? t->v[T_HOSTNAME].s : t->name;
+	if (ns & NS_UTS && sethostname(hostname, strlen(hostname)) < 0)
 		child_fail("sethostname", hostname);
-	child_build_root(t);
+	if (ns & NS_NET && t->v[T_NET].n != NET_NONE && net_link_up(LOOPBACK_IFINDEX) < 0)
+		child_fail("bring up", "lo");
+	/* Without our own PID namespace we are not the tenant's init: adopt orphans anyway. */
+	if (!(ns & NS_PID) && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		child_fail("prctl", "child subreaper");
+	child_build_root(t, ns);
 
-	/* The main process reports a failed exec through its own CLOEXEC pipe: EOF = exec'd. */
-	int ep[2];
-	if (pipe2(ep, O_CLOEXEC) < 0)
+	int ready[2], go[2], ep[2];
+	if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0 || pipe2(ep, O_CLOEXEC) < 0)
 		child_fail("pipe", "");
 	pid_t pid = fork();
 	if (pid < 0)
 		child_fail("fork", "");
 	if (pid == 0) {
 		report_fd = ep[1];
-		run_main(t, hostname);
+		(void)close(ready[0]);
+		(void)close(go[1]);
+		child_exec(t, ns, ready[1], go[0]);
 	}
+	(void)close(ready[1]);
+	(void)close(go[0]);
 	(void)close(ep[1]);
+	/* The main process has unshared its user namespace: map it 1:1 onto ours. */
+	id_range(t->v[T_UIDMAP].s, slot, &host, &count);
+	if (read(ready[0], &c, 1) == 1) {
+		if (ns & NS_USER) {
+			write_map(pid, "uid_map", count);
+			write_map(pid, "gid_map", count);
+		}
+		(void)!write(go[1], "1", 1); /* EPIPE: it died; its report says why */
+	}
+	(void)close(ready[0]);
+	(void)close(go[1]);
+	forget_config();
+
+	/* Its failure report, if any, arrives before EOF (the pipe is CLOEXEC: EOF = exec'd). */
 	char line[256];
 	ssize_t n;
 	do

@@ -16,10 +16,17 @@ void child_fail(const char *step, const char *path) __attribute__((noreturn));
 void child_report(const char *line);
 
 /* Builds the tenant's root (mounts, pivot_root, old root detached); cwd is "/" afterwards. */
-void child_build_root(const struct tenant_conf *t);
+void child_build_root(const struct tenant_conf *t, unsigned ns);
 
-/* The whole child: never returns. */
-void child_main(const struct tenant_conf *t, int report_w, int log_w, int sync_r)
+/* The tenant's first process (its reaper to be): never returns. */
+void child_main(const struct tenant_conf *t, int slot, int report_w, int log_w, int sync_r)
     __attribute__((noreturn));
+
+/* The tenant's main process: namespaces, ids, privileges, exec. Never returns. */
+void child_exec(const struct tenant_conf *t, unsigned ns, int ready_w, int go_r)
+    __attribute__((noreturn));
+
+/* Installs the default seccomp filter (no_new_privs must be set). */
+void seccomp_install(void);
 
 #endif

@@ -21,6 +21,7 @@
 #include "child.h"
 #include "fmt.h"
 #include "mountapi.h"
+#include "policy.h"
 
 /* Creates a detached filesystem of the given type; opts are key/value pairs, NULL-ended. */
 static int fs_new(const char *type, const char *const *opts, unsigned attrs)
@@ -114,7 +115,7 @@ static void build_dev(int root, const int *devs)
 	(void)close(dev);
 }
 
-void child_build_root(const struct tenant_conf *t)
+void child_build_root(const struct tenant_conf *t, unsigned ns)
 {
 	const unsigned safe = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	char tmp_size[24];
@@ -165,7 +166,10 @@ void child_build_root(const struct tenant_conf *t)
 	 * already visible one (mount_too_revealing). */
 	static const char *const no_opts[] = {0};
 	attach(nr, "proc", fs_new("proc", no_opts, safe), 1);
-	attach(nr, "sys", fs_new("sysfs", no_opts, safe | MOUNT_ATTR_RDONLY), 1);
+	/* sysfs shows the network namespace of its mounter, so only one of our own may be
+	 * shown; without it, /sys stays an empty directory. */
+	if (ns & NS_NET)
+		attach(nr, "sys", fs_new("sysfs", no_opts, safe | MOUNT_ATTR_RDONLY), 1);
 	fmt(tmp_size, sizeof tmp_size, "%llu", (unsigned long long)t->v[T_TMP_SIZE].n);
 	const char *tmp_opts[] = {"mode", "1777", "size", tmp_size, 0};
 	attach(nr, "tmp", fs_new("tmpfs", tmp_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV), 1);

@@ -19,26 +19,9 @@
 #include "fmt.h"
 #include "innit.h"
 #include "log.h"
-#include "value.h"
+#include "policy.h"
 
 #define AUTO_MAP_COUNT 65536U
-
-/* The host id range for a tenant: "auto" gives slot i the range (i + 1) * 65536, which
- * never includes host uid 0 and never overlaps another slot's. */
-static void id_range(const struct tenant_conf *t, int index, uint64_t *host, uint64_t *count)
-{
-	const char *m = t->v[T_UIDMAP].s;
-	if (!strcmp(m, "auto")) {
-		*host = (uint64_t)(index + 1) * AUTO_MAP_COUNT;
-		*count = AUTO_MAP_COUNT;
-		return;
-	}
-	char buf[24];
-	size_t n = strcspn(m, ":");
-	fmt(buf, sizeof buf, "%.*s", (int)n, m);
-	(void)parse_u64(buf, 0xfffffffeU, host); /* validated by the config parser */
-	(void)parse_u64(m + n + 1, 0xfffffffeU, count);
-}
 
 static int write_file(const char *path, const char *data)
 {
@@ -76,29 +59,34 @@ pid_t spawn_tenant(struct tenant *t, int index)
 	int rp[2] = {-1, -1}, lp[2] = {-1, -1}, sp[2] = {-1, -1};
 	uint64_t host, count;
 
-	id_range(c, index, &host, &count);
+	unsigned ns = ns_mask(c->v[T_NS].s);
+	id_range(c->v[T_UIDMAP].s, index, &host, &count);
 	if (pipe2(rp, O_CLOEXEC) < 0 || pipe2(sp, O_CLOEXEC) < 0 ||
 	    (c->v[T_LOG].n == TLOG_CONSOLE && pipe2(lp, O_CLOEXEC) < 0)) {
 		err("%s: pipe: %s", t->name, strerror(errno));
 		goto fail;
 	}
 	/* A raw clone() without a new stack behaves like fork() with namespaces; musl's
-	 * clone() wrapper insists on a stack, and we need none. */
-	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |
-			      CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP | SIGCHLD;
+	 * clone() wrapper insists on a stack, and we need none. Every namespace but time
+	 * is created here, owned by the tenant's outer user namespace (child_exec.c says
+	 * why the main process then gets an inner one). */
+	unsigned long flags = CLONE_NEWNS | SIGCHLD | (ns & NS_USER ? CLONE_NEWUSER : 0) |
+			      (ns & NS_PID ? CLONE_NEWPID : 0) | (ns & NS_UTS ? CLONE_NEWUTS : 0) |
+			      (ns & NS_IPC ? CLONE_NEWIPC : 0) | (ns & NS_NET ? CLONE_NEWNET : 0) |
+			      (ns & NS_CGROUP ? CLONE_NEWCGROUP : 0);
 	long pid = syscall(SYS_clone, flags, 0, 0, 0, 0);
 	if (pid < 0) {
 		err("%s: clone: %s", t->name, strerror(errno));
 		goto fail;
 	}
 	if (pid == 0)
-		child_main(c, rp[1], lp[1], sp[0]);
+		child_main(c, index, rp[1], lp[1], sp[0]);
 
 	(void)close(rp[1]);
 	(void)close(sp[0]);
 	if (lp[1] >= 0)
 		(void)close(lp[1]);
-	if (write_maps((pid_t)pid, host, count) < 0) {
+	if (ns & NS_USER && write_maps((pid_t)pid, host, count) < 0) {
 		err("%s: writing id map: %s", t->name, strerror(errno));
 		(void)close(sp[1]); /* the child reads EOF and exits */
 	} else {
