@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -51,6 +52,19 @@ static int open_in(int dirfd, const char *path, int dir)
 	int fd = sys_openat2(dirfd, path, &how);
 	if (fd < 0)
 		child_fail("open mount target", path);
+	return fd;
+}
+
+/* As open_in, but a missing path (a kernel without that /proc file) returns -1. */
+static int open_in_opt(int dirfd, const char *path)
+{
+	struct open_how how = {
+	    .flags = O_PATH | O_CLOEXEC,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = sys_openat2(dirfd, path, &how);
+	if (fd < 0 && errno != ENOENT)
+		child_fail("open", path);
 	return fd;
 }
 
@@ -115,6 +129,121 @@ static void build_dev(int root, const int *devs)
 	(void)close(dev);
 }
 
+/*
+ * The OCI runtime spec's masked and read-only paths, always: files that leak the host
+ * (kcore, keys, timer_list, ...) get /dev/null bound over them, directories an empty
+ * read-only tmpfs; the kernel's writable knobs (sysrq-trigger, sys, ...) are bound
+ * read-only onto themselves. Made before the tenant's user namespace exists, these become
+ * locked mounts it cannot remove (child_exec.c).
+ */
+static void mask_paths(int root)
+{
+	static const char *const files[] = {"proc/kcore",	  "proc/keys",
+					    "proc/latency_stats", "proc/timer_list",
+					    "proc/timer_stats",	  "proc/sched_debug"};
+	static const char *const dirs[] = {"proc/acpi", "proc/asound", "proc/scsi", "sys/firmware"};
+	static const char *const readonly[] = {"proc/bus", "proc/fs", "proc/irq", "proc/sys",
+					       "proc/sysrq-trigger"};
+	static const char *const empty[] = {"mode", "0555", "size", "4k", 0};
+	const unsigned ro =
+	    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+
+	for (unsigned i = 0; i < sizeof files / sizeof *files; i++) {
+		int to = open_in_opt(root, files[i]);
+		if (to < 0)
+			continue;
+		int null = sys_open_tree(root, "dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (null < 0 || sys_move_mount(null, "", to, "",
+					       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH))
+			child_fail("mask", files[i]);
+		(void)close(null);
+		(void)close(to);
+	}
+	for (unsigned i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+		int to = open_in_opt(root, dirs[i]);
+		if (to < 0)
+			continue;
+		int m = fs_new("tmpfs", empty, ro);
+		if (sys_move_mount(m, "", to, "",
+				   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH))
+			child_fail("mask", dirs[i]);
+		(void)close(m);
+		(void)close(to);
+	}
+	for (unsigned i = 0; i < sizeof readonly / sizeof *readonly; i++) {
+		int to = open_in_opt(root, readonly[i]);
+		if (to < 0)
+			continue;
+		struct mount_attr a = {.attr_set = ro};
+		int m = sys_open_tree(
+		    to, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+		if (m < 0 || sys_mount_setattr(m, "", AT_EMPTY_PATH | AT_RECURSIVE, &a) < 0 ||
+		    sys_move_mount(m, "", to, "",
+				   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH))
+			child_fail("read-only", readonly[i]);
+		(void)close(m);
+		(void)close(to);
+	}
+}
+
+#define MAX_VOLUMES 16
+
+/* Detached copies of the volumes' host paths, taken while host paths still resolve. */
+static int open_volumes(const struct tenant_conf *t, int *fds, const char **targets)
+{
+	int n = 0;
+	for (const struct item *it = t->v[T_VOLUME].list; it; it = it->next) {
+		char host[512];
+		if (n == MAX_VOLUMES) {
+			errno = E2BIG;
+			child_fail("volumes", "more than 16");
+		}
+		size_t hl = strcspn(it->val, ":");
+		const char *target = it->val + hl + 1;
+		size_t tl = strcspn(target, ":");
+		fmt(host, sizeof host, "%.*s", (int)hl, it->val);
+		fds[n] = sys_open_tree(AT_FDCWD, host,
+				       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (fds[n] < 0)
+			child_fail("volume", host);
+		struct mount_attr a = {.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+		if (!strcmp(target + tl, ":ro"))
+			a.attr_set |= MOUNT_ATTR_RDONLY; /* recursively: no rw submount under it */
+		if (sys_mount_setattr(fds[n], "", AT_EMPTY_PATH | AT_RECURSIVE, &a) < 0)
+			child_fail("volume", host);
+		targets[n++] = target; /* "PATH" or "PATH:ro": cut at attach time */
+	}
+	return n;
+}
+
+/*
+ * overlay=yes: the configured root is the read-only lower layer, shared by every tenant
+ * that names it; writes go to a private tmpfs. The layers are named by /proc/self/fd paths
+ * (overlayfs takes path strings), while host paths still resolve.
+ */
+static void mount_overlay(const char *lower, int scratch)
+{
+	static const char *const upper_opts[] = {"mode", "0755", 0};
+	char opts[600], target[40];
+
+	if (strpbrk(lower, ",:\\")) {
+		errno = EINVAL;
+		child_fail("overlay lower directory has , : or \\ in its path", lower);
+	}
+	if (mkdirat(scratch, "upper", 0700) < 0)
+		child_fail("mkdir", "upper");
+	attach(scratch, "upper", fs_new("tmpfs", upper_opts, 0), 1);
+	if (mkdirat(scratch, "upper/data", 0755) < 0 || mkdirat(scratch, "upper/work", 0700) < 0)
+		child_fail("mkdir", "upper");
+	fmt(opts, sizeof opts,
+	    "lowerdir=%s,upperdir=/proc/self/fd/%d/upper/data,"
+	    "workdir=/proc/self/fd/%d/upper/work",
+	    lower, scratch, scratch);
+	fmt(target, sizeof target, "/proc/self/fd/%d/newroot", scratch);
+	if (mount("overlay", target, "overlay", 0, opts) < 0)
+		child_fail("mount overlay", lower);
+}
+
 void child_build_root(const struct tenant_conf *t, unsigned ns)
 {
 	const unsigned safe = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
@@ -134,32 +263,47 @@ void child_build_root(const struct tenant_conf *t, unsigned ns)
 			child_fail("open_tree", path);
 	}
 
-	/* The tenant's root: a detached recursive copy; nosuid and nodev always. */
-	const char *rootdir = t->v[T_ROOT].s;
-	int root =
-	    sys_open_tree(AT_FDCWD, rootdir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (root < 0)
-		child_fail("open_tree", rootdir);
-	struct mount_attr ra = {.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-					    (t->v[T_READONLY].n ? MOUNT_ATTR_RDONLY : 0)};
-	if (sys_mount_setattr(root, "", AT_EMPTY_PATH | AT_RECURSIVE, &ra) < 0)
-		child_fail("mount_setattr", rootdir);
+	int vols[MAX_VOLUMES];
+	const char *targets[MAX_VOLUMES];
+	int nvols = open_volumes(t, vols, targets);
 
-	/* The scratch parent (see the top of this file). */
-	static const char *const scratch_opts[] = {"mode", "0700", "size", "4k", 0};
+	/* The scratch parent (see the top of this file), attached over "/" but not yet our
+	 * root: until the chroot, host paths still resolve (from the covered root). */
+	static const char *const scratch_opts[] = {"mode", "0700", 0};
 	int scratch = fs_new("tmpfs", scratch_opts, safe);
 	if (sys_move_mount(scratch, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		child_fail("move_mount", "scratch");
+	if (mkdirat(scratch, "newroot", 0755) < 0)
+		child_fail("mkdir", "newroot");
+
+	/* The tenant's root: an overlay, or a detached recursive copy of the directory. */
+	const char *rootdir = t->v[T_ROOT].s;
+	if (t->v[T_OVERLAY].n) {
+		mount_overlay(rootdir, scratch);
+	} else {
+		int root = sys_open_tree(AT_FDCWD, rootdir,
+					 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (root < 0)
+			child_fail("open_tree", rootdir);
+		if (sys_move_mount(root, "", scratch, "newroot", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			child_fail("move_mount", rootdir);
+		(void)close(root);
+	}
 	if (fchdir(scratch) < 0 || chroot(".") < 0)
 		child_fail("chroot", "scratch");
-	if (mkdir("newroot", 0700) < 0)
-		child_fail("mkdir", "newroot");
-	if (sys_move_mount(root, "", AT_FDCWD, "newroot", MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		child_fail("move_mount", rootdir);
-	(void)close(root);
 	int nr = open("newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (nr < 0)
 		child_fail("open", "newroot");
+	/* nosuid and nodev always, read-only on request; volumes keep their own flags. */
+	struct mount_attr ra = {.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+					    (t->v[T_READONLY].n ? MOUNT_ATTR_RDONLY : 0)};
+	if (sys_mount_setattr(nr, "", AT_EMPTY_PATH | AT_RECURSIVE, &ra) < 0)
+		child_fail("mount_setattr", rootdir);
+	for (int i = 0; i < nvols; i++) {
+		char path[256];
+		fmt(path, sizeof path, "%.*s", (int)strcspn(targets[i], ":"), targets[i]);
+		attach(nr, path, vols[i], 0);
+	}
 
 	/* proc and sysfs must be mounted while the host's own instances are still in this
 	 * namespace: the kernel refuses a new proc or sysfs that would reveal more than an
@@ -174,6 +318,7 @@ void child_build_root(const struct tenant_conf *t, unsigned ns)
 	const char *tmp_opts[] = {"mode", "1777", "size", tmp_size, 0};
 	attach(nr, "tmp", fs_new("tmpfs", tmp_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV), 1);
 	build_dev(nr, devs);
+	mask_paths(nr);
 
 	if (fchdir(nr) < 0)
 		child_fail("chdir", "newroot");
