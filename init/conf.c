@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "fmt.h"
 #include "log.h"
+#include "policy.h"
 #include "value.h"
 
 const char *check_tenant_name(const char *sub, const char *s);
@@ -547,6 +548,28 @@ void conf_finish(struct conf *c)
 						   : "waits on a tenant that never starts");
 			t->invalid = 1;
 			changed = 1;
+		}
+	}
+	/* Host id ranges must be disjoint: two tenants sharing host ids could signal and
+	 * ptrace each other's processes, whatever their namespaces. (An "auto" range never
+	 * meets another "auto" range; an explicit one may meet anything.) */
+	for (int i = 0; i < c->ntenants; i++) {
+		uint64_t h1, n1, h2, n2;
+		struct tenant_conf *t = &c->t[i];
+		if (t->invalid || !(ns_mask(t->v[T_NS].s) & NS_USER))
+			continue;
+		id_range(t->v[T_UIDMAP].s, i, &h1, &n1);
+		for (int j = 0; j < i; j++) { /* the earlier tenant keeps its ids */
+			if (c->t[j].invalid || !(ns_mask(c->t[j].v[T_NS].s) & NS_USER))
+				continue;
+			id_range(c->t[j].v[T_UIDMAP].s, j, &h2, &n2);
+			if (h1 < h2 + n2 && h2 < h1 + n1) {
+				fmt(key, sizeof key, "tenant.%s.uidmap", t->name);
+				report(c, LOG_ERR, 0, key, "overlaps tenant %s's host ids",
+				       c->t[j].name);
+				t->invalid = 1;
+				break;
+			}
 		}
 	}
 	if (c->g[G_EXIT].s && !conf_tenant(c, c->g[G_EXIT].s))

@@ -176,7 +176,7 @@ TEST(every_type_good_values)
 	     "tenant.a.env.FOO=bar baz\n"
 	     "tenant.a.workdir=/home\n"
 	     "tenant.a.user=1000:100\n"
-	     "tenant.a.uidmap=100000:65536\n"
+	     "tenant.a.uidmap=1000000:65536\n"
 	     "tenant.a.ns=user,mount,pid,-net\n"
 	     "tenant.a.hostname=box.example\n"
 	     "tenant.a.tmp-size=1G\n"
@@ -211,7 +211,7 @@ TEST(every_type_good_values)
 	EXPECT_S(conf_map(t->v[T_ENV].list, "FOO"), "bar baz");
 	EXPECT_S(t->v[T_WORKDIR].s, "/home");
 	EXPECT_S(t->v[T_USER].s, "1000:100");
-	EXPECT_S(t->v[T_UIDMAP].s, "100000:65536");
+	EXPECT_S(t->v[T_UIDMAP].s, "1000000:65536");
 	EXPECT_S(t->v[T_NS].s, "user,mount,pid,-net");
 	EXPECT_S(t->v[T_HOSTNAME].s, "box.example");
 	EXPECT_U(t->v[T_TMP_SIZE].n, 1ULL << 30);
@@ -1495,4 +1495,19 @@ TEST(long_source_name)
 	COUNTS(1, 0);
 	EXPECT_U(strlen(C.lasterr), sizeof C.lasterr - 1);
 	EXPECT_TRUE(!strncmp(C.lasterr, name, 200));
+}
+
+TEST(finish_uidmap_overlap_refused)
+{
+	fresh();
+	/* a is slot 0 (auto: 65536..131071); b's explicit range starts inside it. */
+	file("tenant.a.root=/r\ntenant.b.root=/r\ntenant.b.uidmap=100000:65536\n"
+	     "tenant.c.root=/r\ntenant.c.uidmap=10000000:65536\n");
+	conf_finish(&C);
+	TENANT(a, "a");
+	TENANT(b, "b");
+	TENANT(c, "c");
+	EXPECT_U(a->invalid, 0);
+	EXPECT_U(b->invalid, 1);
+	EXPECT_U(c->invalid, 0);
 }
