@@ -17,7 +17,8 @@ enum tenant_state {
 	TS_DONE,    /* exited for good, or never startable */
 };
 
-#define LINE_BUF 256
+#define LINE_BUF  256
+#define RING_SIZE 65536 /* the last output of each tenant, kept for innit ctl logs */
 
 struct tenant {
 	struct tenant_conf *conf; /* NULL for the operator shell */
@@ -32,6 +33,12 @@ struct tenant {
 	uint64_t started_ms, restart_at_ms, kill_at_ms;
 	uint32_t backoff_ms;
 	unsigned restarts;
+	int cg_fd;  /* the tenant's cgroup directory, -1 without one */
+	int oom_wd; /* inotify watch on its memory.events, -1 without */
+	unsigned long oom_kills;
+	uint32_t ring_len; /* bytes of output kept (at most RING_SIZE), for innit ctl logs */
+	uint32_t ring_head;
+	unsigned long dropped; /* output lines the console could not take */
 	uint16_t rlen, llen;
 	char rbuf[LINE_BUF]; /* partial report line */
 	char lbuf[LINE_BUF]; /* partial output line */
@@ -43,7 +50,7 @@ struct innit {
 	struct conf conf;
 	struct tenant tenants[MAX_TENANTS + 1]; /* the last slot is the operator shell */
 	int ntenants;				/* tenants in use, without the shell */
-	int epfd, sigfd, timerfd;
+	int epfd, sigfd, timerfd, inofd;
 	uint64_t timer_armed_ms; /* deadline the timerfd is set to, 0 if disarmed */
 	uint8_t test_mode;	 /* run as PID 1 of a PID namespace on a development machine */
 	uint8_t action;		 /* shutdown requested: enum shutdown_action */
@@ -79,6 +86,13 @@ int loop_init(void);
 void loop_watch(int fd, uint32_t kind, uint32_t index);
 void loop_run(void) __attribute__((noreturn));
 void loop_rearm_timer(void);
+
+/* cgroup.c: one cgroup v2 group per tenant. */
+void cgroup_init(void);
+int cgroup_prepare(struct tenant *t);
+int cgroup_kill(const struct tenant *t);
+void cgroup_check_oom(struct tenant *t);
+struct tenant *cgroup_tenant_by_wd(int wd);
 
 /* shutdown.c */
 void shutdown_request(int action, const char *why);

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -19,7 +20,7 @@
 #include "innit.h"
 #include "log.h"
 
-enum { EV_SIGNAL = 0, EV_TIMER = 1, EV_REPORT = 2, EV_LOG = 3 };
+enum { EV_SIGNAL = 0, EV_TIMER = 1, EV_REPORT = 2, EV_LOG = 3, EV_INOTIFY = 4 };
 
 static sigset_t handled;
 
@@ -46,6 +47,10 @@ int loop_init(void)
 		return -1;
 	loop_watch(S.sigfd, EV_SIGNAL, 0);
 	loop_watch(S.timerfd, EV_TIMER, 0);
+	/* OOM reports only: without inotify they come when the tenant exits. */
+	S.inofd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (S.inofd >= 0)
+		loop_watch(S.inofd, EV_INOTIFY, 0);
 	return 0;
 }
 
@@ -144,6 +149,25 @@ static void on_timer(void)
 	loop_rearm_timer();
 }
 
+static void on_inotify(void)
+{
+	union {
+		struct inotify_event ev;
+		char buf[1024];
+	} u;
+	ssize_t n;
+
+	while ((n = read(S.inofd, &u, sizeof u)) > 0) {
+		for (ssize_t off = 0; off + (ssize_t)sizeof(struct inotify_event) <= n;) {
+			const struct inotify_event *e = (const void *)(u.buf + off);
+			struct tenant *t = cgroup_tenant_by_wd(e->wd);
+			if (t)
+				cgroup_check_oom(t);
+			off += (ssize_t)(sizeof *e + e->len);
+		}
+	}
+}
+
 void loop_run(void)
 {
 	struct epoll_event ev[16];
@@ -169,6 +193,9 @@ void loop_run(void)
 				/* The fd may have been closed by an earlier event in this batch. */
 				if (t->report_fd >= 0)
 					tenant_read_report(t);
+				break;
+			case EV_INOTIFY:
+				on_inotify();
 				break;
 			case EV_LOG:
 				if (t->log_fd >= 0)

@@ -175,7 +175,9 @@ void shutdown_progress(void)
 			continue;
 		if (!t->killed) {
 			warn("%s: still running after its stop-timeout, killing it", t->name);
-			/* Killing a PID namespace's init kills the whole namespace. */
+			/* The whole tenant at once: its cgroup, or its PID namespace's init
+			 * (killing which kills the namespace). */
+			(void)cgroup_kill(t);
 			(void)kill(t->pid, SIGKILL);
 			if (!t->conf)
 				(void)kill(-t->pid, SIGKILL);

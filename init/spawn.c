@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -61,6 +62,8 @@ pid_t spawn_tenant(struct tenant *t, int index)
 
 	unsigned ns = ns_mask(c->v[T_NS].s);
 	id_range(c->v[T_UIDMAP].s, index, &host, &count);
+	if (cgroup_prepare(t) < 0)
+		return -1;
 	if (pipe2(rp, O_CLOEXEC) < 0 || pipe2(sp, O_CLOEXEC) < 0 ||
 	    (c->v[T_LOG].n == TLOG_CONSOLE && pipe2(lp, O_CLOEXEC) < 0)) {
 		err("%s: pipe: %s", t->name, strerror(errno));
@@ -74,7 +77,14 @@ pid_t spawn_tenant(struct tenant *t, int index)
 			      (ns & NS_PID ? CLONE_NEWPID : 0) | (ns & NS_UTS ? CLONE_NEWUTS : 0) |
 			      (ns & NS_IPC ? CLONE_NEWIPC : 0) | (ns & NS_NET ? CLONE_NEWNET : 0) |
 			      (ns & NS_CGROUP ? CLONE_NEWCGROUP : 0);
-	long pid = syscall(SYS_clone, flags, 0, 0, 0, 0);
+	/* clone3 puts the child into its cgroup at birth (CLONE_INTO_CGROUP): no instant
+	 * of the tenant runs outside its limits. */
+	struct clone_args ca = {.flags = flags & ~(unsigned long)CSIGNAL, .exit_signal = SIGCHLD};
+	if (t->cg_fd >= 0) {
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)t->cg_fd;
+	}
+	long pid = syscall(SYS_clone3, &ca, sizeof ca);
 	if (pid < 0) {
 		err("%s: clone: %s", t->name, strerror(errno));
 		goto fail;

@@ -27,7 +27,7 @@ void tenants_init(void)
 	S.ntenants = S.conf.ntenants;
 	for (int i = 0; i <= MAX_TENANTS; i++) {
 		struct tenant *t = &S.tenants[i];
-		t->report_fd = t->log_fd = -1;
+		t->report_fd = t->log_fd = t->cg_fd = t->oom_wd = -1;
 		t->backoff_ms = BACKOFF_MIN_MS;
 		t->main_status = -1;
 		if (i < S.ntenants) {
@@ -151,11 +151,31 @@ static void relay_lines(struct tenant *t, int flush)
 	t->llen = (uint16_t)(t->llen - start);
 }
 
+/* The tenants' last output: fixed, and touched (resident) only as far as they write. */
+static char rings[MAX_TENANTS][RING_SIZE];
+
+static void ring_append(struct tenant *t, const char *buf, size_t n)
+{
+	if (!t->conf)
+		return;
+	char *ring = rings[t - S.tenants];
+	for (size_t i = 0; i < n; i++) {
+		ring[t->ring_head] = buf[i];
+		t->ring_head = (t->ring_head + 1) % RING_SIZE;
+	}
+	t->ring_len = t->ring_len + n > RING_SIZE ? RING_SIZE : t->ring_len + (uint32_t)n;
+}
+
+/* Bounded work per wake-up: a tenant that floods its output gets its turn like the others
+ * and then waits in its full pipe; it never holds PID 1. */
+#define LOG_READS_PER_WAKEUP 16
+
 void tenant_read_log(struct tenant *t)
 {
-	for (;;) {
+	for (int round = 0; round < LOG_READS_PER_WAKEUP; round++) {
 		ssize_t n = read(t->log_fd, t->lbuf + t->llen, sizeof t->lbuf - 1 - t->llen);
 		if (n > 0) {
+			ring_append(t, t->lbuf + t->llen, (size_t)n);
 			t->llen = (uint16_t)(t->llen + n);
 			relay_lines(t, 0);
 			continue;
@@ -237,6 +257,12 @@ void tenant_reaped(struct tenant *t, int status)
 	close_fd(&t->report_fd);
 	close_fd(&t->log_fd);
 	t->pid = 0;
+	/* Stragglers (possible without a PID namespace) go with the tenant; and an OOM kill
+	 * is reported before the exit it caused. */
+	if (t->cg_fd >= 0) {
+		(void)cgroup_kill(t); /* ENOENT on kernels before 5.14: the PID namespace did it */
+		cgroup_check_oom(t);
+	}
 	int st = t->main_status >= 0 ? t->main_status : status;
 	int code = describe_exit(t, st, what, sizeof what);
 
