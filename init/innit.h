@@ -101,5 +101,6 @@ void shutdown_progress(void);
 /* boot.c */
 void boot_mounts(void);
 void boot_host(void);
+void boot_host_mounts(void);
 
 #endif

@@ -165,6 +165,7 @@ int main(int argc, char **argv)
 		for (;;)
 			pause();
 	}
+	boot_host_mounts();
 	cgroup_init();
 	tenants_init();
 	tenants_start_ready();

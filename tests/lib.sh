@@ -40,3 +40,16 @@ run_innit() {
 	timeout -k 5 30 unshare -pf --mount-proc "$INNIT" --cmdline "$cmdline" --conf "$conf" \
 		>"$out" 2>&1
 }
+
+# vm_boot OUT QEMU-RUN-ARGS...: boots the real initramfs; QEMU's exit status, console in OUT.
+vm_boot() {
+	out=$1
+	shift
+	timeout -k 5 150 "$TOP/qemu/run" -t 140 "$@" </dev/null >"$out" 2>&1
+}
+
+# An ext4 image whose root directory belongs to the first tenant's host uid range.
+make_disk() {
+	rm -f "$1"
+	truncate -s 64M "$1" && mkfs.ext4 -q -F -E root_owner=65536:65536 "$1"
+}

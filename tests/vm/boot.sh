@@ -5,17 +5,12 @@
 SUITE=vm
 . "$(dirname "$0")/../lib.sh"
 
-boot() { # boot OUT QEMU-RUN-ARGS...: QEMU's exit status, console in OUT
-	out=$1
-	shift
-	timeout -k 5 120 "$TOP/qemu/run" -t 100 "$@" </dev/null >"$out" 2>&1
-}
 
 # --- 1. The lesson's exercise, and the exit status through isa-debug-exit ----------------------
 # eve tries to kill every pid; she exits 42 only if she hit nothing. QEMU must then exit with
 # (42 << 1) | 1 = 85, and alice and bob must still be running when eve is done.
 eve="/bin/sh -c 'sleep 0.5; n=0; for p in \$(seq 2 300); do [ \$p = \$\$ ] && continue; kill -9 \$p 2>/dev/null && n=\$((n+1)); done; echo hit \$n; [ \$n = 0 ] && exit 42; exit 1'"
-boot "$WORK/vm-lesson.out" -a "innit.exit=eve innit.exit-port=0xf4 innit.tenant.eve.restart=no" \
+vm_boot "$WORK/vm-lesson.out" -a "innit.exit=eve innit.exit-port=0xf4 innit.tenant.eve.restart=no" \
 	-a "innit.tenant.eve.exec=\"$eve\""
 rc=$?
 [ $rc -eq 85 ] && grep -q 'innit: eve exited with status 42' "$WORK/vm-lesson.out"
@@ -28,14 +23,14 @@ grep -q 'alice| I am alice' "$WORK/vm-lesson.out" && grep -q 'bob| I am bob' "$W
 check demo-tenants "$WORK/vm-lesson.out" "the demo tenants start and print who they are"
 
 # --- 2. busybox poweroff from the operator shell: a real ACPI power-off ----------------------
-boot "$WORK/vm-poweroff.out" -a "innit.shell=\"/bin/sh -c 'sleep 1; poweroff'\""
+vm_boot "$WORK/vm-poweroff.out" -a "innit.shell=\"/bin/sh -c 'sleep 1; poweroff'\""
 rc=$?
 [ $rc -eq 0 ] && grep -q 'innit: SIGUSR2: poweroff' "$WORK/vm-poweroff.out" &&
 	grep -q 'innit: poweroff after' "$WORK/vm-poweroff.out"
 check poweroff "$WORK/vm-poweroff.out" "busybox poweroff stops the machine, QEMU exits 0 (got $rc)"
 
 # --- 3. busybox reboot: QEMU runs with -no-reboot, so a reboot ends it too ---------------------
-boot "$WORK/vm-reboot.out" -a "innit.shell=\"/bin/sh -c 'sleep 1; reboot'\""
+vm_boot "$WORK/vm-reboot.out" -a "innit.shell=\"/bin/sh -c 'sleep 1; reboot'\""
 rc=$?
 [ $rc -eq 0 ] && grep -q 'innit: SIGTERM: reboot' "$WORK/vm-reboot.out" &&
 	grep -q 'innit: reboot after' "$WORK/vm-reboot.out"
