@@ -21,18 +21,20 @@ static int rtnl_call(void *req, size_t len)
 	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
 	int ret = -1;
 	if (sendto(fd, req, len, 0, (struct sockaddr *)&kernel, sizeof kernel) == (ssize_t)len) {
-		union {
+		/* Room for the header, the error and the echoed request. */
+		struct {
 			struct nlmsghdr h;
-			char buf[256];
+			struct nlmsgerr e;
+			/* cppcheck-suppress unusedStructMember ; filled by the kernel */
+			char rest[128];
 		} ack;
 		ssize_t n = recv(fd, &ack, sizeof ack, 0);
 		if (n >= (ssize_t)(sizeof ack.h + sizeof(struct nlmsgerr)) &&
 		    ack.h.nlmsg_type == NLMSG_ERROR) {
-			const struct nlmsgerr *e = NLMSG_DATA(&ack.h);
-			if (e->error == 0)
+			if (ack.e.error == 0)
 				ret = 0;
 			else
-				errno = -e->error;
+				errno = -ack.e.error;
 		} else if (n >= 0) {
 			errno = EPROTO;
 		}

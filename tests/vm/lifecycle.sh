@@ -38,7 +38,7 @@ disk=$WORK/disk.img
 cat >"$WORK/disk.args" <<'EOF'
 innit.mount=/dev/vda:/data:ext4:noatime innit.stop-timeout=1s
 innit.tenant.w.root=/srv/base innit.tenant.w.volume=/data:/mnt innit.tenant.w.restart=no innit.tenant.w.exec="/bin/sh -c 'head -c 8000000 /dev/urandom >/mnt/file; md5sum /mnt/file; touch /mnt/done; exec sleep 1000'"
-innit.tenant.stubborn.root=/srv/base innit.tenant.stubborn.exec="/bin/sh -c 'trap \"\" TERM; while :; do sleep 1; done'"
+innit.tenant.stubborn.root=/srv/base innit.tenant.stubborn.exec="/bin/sh -c 'trap : TERM; while :; do sleep 1; done'"
 EOF
 disk_checks() { # NAME OUT: the file the tenant wrote is on the disk, whole, and fsck is clean
 	sum=$(sed -n 's/.*w| \([0-9a-f]\{32\}\)  \/mnt\/file.*/\1/p' "$2")
@@ -60,7 +60,7 @@ check stop-timeout-vm "$out" "the tenant ignoring SIGTERM is killed after 1 s; t
 # --- 3. the same through Ctrl-Alt-Del from the QEMU monitor (cad=poweroff) ----------------------
 make_disk "$disk"
 mon=$WORK/monitor.sock
-rm -f "$mon"
+rm -f "$mon" "$WORK/vm-cad.out" # a stale console must not satisfy the wait below
 vm_boot "$WORK/vm-cad.out" -M "$mon" -d "$disk" -a "$base innit.cad=poweroff" \
 	-a "$(tr '\n' ' ' <"$WORK/disk.args")" &
 qpid=$!
