@@ -2,14 +2,20 @@
  * child.c - the tenant's first process, from clone() to becoming its reaper (child world:
  * fails fast, never PID 1 of the machine).
  *
- * It takes exactly the descriptors it needs, waits for PID 1 to write its id maps, becomes
- * root of its (outer) user namespace, builds the tenant's root (child_root.c), forks the
- * main process (child_exec.c), maps the main process's inner user namespace, forgets the
- * configuration, and turns into the tenant's reaper (reaper.c).
+ * It is host root in the tenant's new mount, PID, UTS, IPC, network and cgroup namespaces,
+ * and does what needs that: names the host, brings up loopback, builds the tenant's root
+ * (child_root.c) and removes every host mount from its mount namespace. Then it forks the
+ * main process, which enters a user namespace of its own (child_exec.c), and writes that
+ * namespace's id map: tenant root becomes the tenant's private host uid range. Finally it
+ * keeps only CAP_KILL, forgets the configuration, and becomes the tenant's reaper.
+ *
+ * The reaper stays outside the tenant's user namespace: the tenant cannot signal, ptrace
+ * or read it, and it is non-dumpable, so its /proc/1/exe cannot be opened from inside.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -47,70 +53,105 @@ static void place(int fd, int to)
 	(void)close(high);
 }
 
-static void take_fds(int report_w, int log_w, int sync_r)
+static void take_fds(int report_w, int log_w)
 {
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null < 0)
 		_exit(127);
 	place(report_w, CHILD_REPORT_FD);
-	place(sync_r, CHILD_SYNC_FD);
 	int out = log_w >= 0 ? log_w : null;
 	if (dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		_exit(127);
 	/* Every other descriptor PID 1 had (epoll, signalfd, other tenants' pipes) goes. */
-	if (syscall(SYS_close_range, CHILD_SYNC_FD + 1, ~0U, 0) < 0)
-		for (int fd = CHILD_SYNC_FD + 1; fd < 1024; fd++)
+	if (syscall(SYS_close_range, CHILD_REPORT_FD + 1, ~0U, 0) < 0)
+		for (int fd = CHILD_REPORT_FD + 1; fd < 1024; fd++)
 			(void)close(fd);
 }
 
-static void write_map(pid_t pid, const char *which, uint64_t count)
+static void write_file(const char *path, const char *data)
 {
-	char path[40], map[40];
-	fmt(path, sizeof path, "/proc/%d/%s", (int)pid, which);
-	fmt(map, sizeof map, "0 0 %llu\n", (unsigned long long)count);
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, map, strlen(map)) != (ssize_t)strlen(map))
+	if (fd < 0 || write(fd, data, strlen(data)) != (ssize_t)strlen(data))
 		child_fail("write", path);
 	(void)close(fd);
+}
+
+static void write_map(pid_t pid, const char *which, uint64_t host, uint64_t count)
+{
+	char path[40], map[48];
+	fmt(path, sizeof path, "/proc/%d/%s", (int)pid, which);
+	fmt(map, sizeof map, "0 %llu %llu\n", (unsigned long long)host, (unsigned long long)count);
+	write_file(path, map);
+}
+
+/* The tenant's network is configured from outside (its network namespace is not its own
+ * user namespace's): loopback up, and what its root would otherwise lack for want of
+ * CAP_NET_BIND_SERVICE/CAP_NET_RAW there: low ports and ping. */
+static void setup_net(const struct tenant_conf *t)
+{
+	if (t->v[T_NET].n != NET_NONE && net_link_up(LOOPBACK_IFINDEX) < 0)
+		child_fail("bring up", "lo");
+	write_file("/proc/sys/net/ipv4/ip_unprivileged_port_start", "0");
+	write_file("/proc/sys/net/ipv4/ping_group_range", "0 2147483647");
+}
+
+/* From here on the reaper needs one privilege, signalling the tenant's processes, and no
+ * host uid 0: it becomes the tenant root's host uid, keeping CAP_KILL alone. */
+static void drop_to_tenant_uid(uid_t uid)
+{
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 || setgroups(0, 0) < 0 ||
+	    setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0)
+		child_fail("setuid", "reaper");
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2] = {{0}};
+	d[0].effective = d[0].permitted = 1u << CAP_KILL;
+	if (syscall(SYS_capset, &h, d) < 0)
+		child_fail("capset", "reaper");
+	/* A uid change resets this; the tenant must still not read us through /proc. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		child_fail("prctl", "dumpable");
 }
 
 /* Drops PID 1's memory of every tenant's configuration (ours included: the main process
  * has its own copy). The reaper needs none of it, and must expose none of it. */
 static void forget_config(void)
 {
-	explicit_bzero(&S.conf, sizeof S.conf);
-	explicit_bzero(S.tenants, sizeof S.tenants);
+	/* Just the parts in use: clearing all of it would copy every page into this process. */
+	explicit_bzero(S.conf.t, sizeof *S.conf.t * (size_t)S.conf.ntenants);
+	explicit_bzero(S.conf.arena, S.conf.used);
+	explicit_bzero(S.conf.g, sizeof S.conf.g);
+	tenants_forget_output(); /* before the tenants' table it reads */
+	explicit_bzero(S.tenants, sizeof *S.tenants * (size_t)(S.ntenants + 1));
 }
 
-void child_main(const struct tenant_conf *t, int slot, int report_w, int log_w, int sync_r)
+void child_main(const struct tenant_conf *t, int slot, int report_w, int log_w)
 {
 	char c;
 	unsigned ns = ns_mask(t->v[T_NS].s);
 	uint64_t host, count;
 
-	take_fds(report_w, log_w, sync_r);
+	take_fds(report_w, log_w);
 	/* The tenant sees us as its PID 1: our command line is none of its business. */
 	memset(S.args, 0, S.args_len);
 	memcpy(S.args, "innit", S.args_len < 5 ? S.args_len : 5);
 	/* Not dumpable: our /proc files belong to the host's root, not to the tenant's. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		child_fail("prctl", "dumpable");
-	/* PID 1 writes our uid/gid maps, then one byte; EOF means it gave up on us. */
-	if (read(CHILD_SYNC_FD, &c, 1) != 1)
-		_exit(127);
-	(void)close(CHILD_SYNC_FD);
-	if (ns & NS_USER &&
-	    (setgroups(0, 0) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
-		child_fail("become root of user namespace", "");
 	const char *hostname = t->v[T_HOSTNAME].s ? t->v[T_HOSTNAME].s : t->name;
 	if (ns & NS_UTS && sethostname(hostname, strlen(hostname)) < 0)
 		child_fail("sethostname", hostname);
-	if (ns & NS_NET && t->v[T_NET].n != NET_NONE && net_link_up(LOOPBACK_IFINDEX) < 0)
-		child_fail("bring up", "lo");
+	if (ns & NS_NET)
+		setup_net(t);
 	/* Without our own PID namespace we are not the tenant's init: adopt orphans anyway. */
 	if (!(ns & NS_PID) && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		child_fail("prctl", "child subreaper");
-	child_build_root(t, ns);
+	id_range(t->v[T_UIDMAP].s, slot, &host, &count);
+	child_build_root(t, ns, (uid_t)host);
+	/* Our stdin was the host's /dev/null; the tenant's own is here now. */
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0 || dup2(null, 0) < 0)
+		child_fail("open", "/dev/null");
+	(void)close(null);
 
 	int ready[2], go[2], ep[2];
 	if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0 || pipe2(ep, O_CLOEXEC) < 0)
@@ -127,17 +168,18 @@ void child_main(const struct tenant_conf *t, int slot, int report_w, int log_w, 
 	(void)close(ready[1]);
 	(void)close(go[0]);
 	(void)close(ep[1]);
-	/* The main process has unshared its user namespace: map it 1:1 onto ours. */
-	id_range(t->v[T_UIDMAP].s, slot, &host, &count);
+	/* The main process has unshared its user namespace: map its root onto the tenant's
+	 * host range. (Only a process outside a user namespace may map a whole range.) */
 	if (read(ready[0], &c, 1) == 1) {
 		if (ns & NS_USER) {
-			write_map(pid, "uid_map", count);
-			write_map(pid, "gid_map", count);
+			write_map(pid, "uid_map", host, count);
+			write_map(pid, "gid_map", host, count);
 		}
 		(void)!write(go[1], "1", 1); /* EPIPE: it died; its report says why */
 	}
 	(void)close(ready[0]);
 	(void)close(go[1]);
+	drop_to_tenant_uid((uid_t)host);
 	forget_config();
 
 	/* Its failure report, if any, arrives before EOF (the pipe is CLOEXEC: EOF = exec'd). */

@@ -6,20 +6,21 @@
 #ifndef INNIT_CHILD_H
 #define INNIT_CHILD_H
 
+#include <sys/types.h>
+
 #include "conf.h"
 
 /* Fixed descriptor slots in the child (set up first thing after clone). */
 #define CHILD_REPORT_FD 3 /* to PID 1, CLOEXEC */
-#define CHILD_SYNC_FD	4 /* from PID 1: one byte once the id maps are written */
 
 void child_fail(const char *step, const char *path) __attribute__((noreturn));
 void child_report(const char *line);
 
 /* Builds the tenant's root (mounts, pivot_root, old root detached); cwd is "/" afterwards. */
-void child_build_root(const struct tenant_conf *t, unsigned ns);
+void child_build_root(const struct tenant_conf *t, unsigned ns, uid_t owner);
 
 /* The tenant's first process (its reaper to be): never returns. */
-void child_main(const struct tenant_conf *t, int slot, int report_w, int log_w, int sync_r)
+void child_main(const struct tenant_conf *t, int slot, int report_w, int log_w)
     __attribute__((noreturn));
 
 /* The tenant's main process: namespaces, ids, privileges, exec. Never returns. */

@@ -22,6 +22,7 @@
 #include "child.h"
 #include "fmt.h"
 #include "mountapi.h"
+#include "mountinfo.h"
 #include "policy.h"
 
 /* Creates a detached filesystem of the given type; opts are key/value pairs, NULL-ended. */
@@ -91,7 +92,9 @@ static void build_dev(int root, const int *devs)
 	static const char *const shm_opts[] = {"mode", "1777", "size", "64m", 0};
 	const unsigned safe = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC;
 
-	attach(root, "dev", fs_new("tmpfs", dev_opts, safe), 1);
+	/* nodev: a node the tenant might create here is dead; the devices bound in below are
+	 * mounts of their own, from the host's devtmpfs, and keep working. */
+	attach(root, "dev", fs_new("tmpfs", dev_opts, safe | MOUNT_ATTR_NODEV), 1);
 	int dev = open_in(root, "dev", 1);
 	int dfd = openat(dev, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
@@ -138,9 +141,11 @@ static void build_dev(int root, const int *devs)
  */
 static void mask_paths(int root)
 {
-	static const char *const files[] = {"proc/kcore",	  "proc/keys",
-					    "proc/latency_stats", "proc/timer_list",
-					    "proc/timer_stats",	  "proc/sched_debug"};
+	/* /proc/cmdline is ours, not OCI's: innit's configuration, other tenants' env.*
+	 * included, may be on the kernel command line. */
+	static const char *const files[] = {
+	    "proc/kcore",	"proc/keys",	    "proc/latency_stats", "proc/timer_list",
+	    "proc/timer_stats", "proc/sched_debug", "proc/cmdline"};
 	static const char *const dirs[] = {"proc/acpi", "proc/asound", "proc/scsi", "sys/firmware"};
 	static const char *const readonly[] = {"proc/bus", "proc/fs", "proc/irq", "proc/sys",
 					       "proc/sysrq-trigger"};
@@ -221,7 +226,7 @@ static int open_volumes(const struct tenant_conf *t, int *fds, const char **targ
  * that names it; writes go to a private tmpfs. The layers are named by /proc/self/fd paths
  * (overlayfs takes path strings), while host paths still resolve.
  */
-static void mount_overlay(const char *lower, int scratch)
+static void mount_overlay(const char *lower, int scratch, uid_t owner)
 {
 	static const char *const upper_opts[] = {"mode", "0755", 0};
 	char opts[600], target[40];
@@ -235,6 +240,9 @@ static void mount_overlay(const char *lower, int scratch)
 	attach(scratch, "upper", fs_new("tmpfs", upper_opts, 0), 1);
 	if (mkdirat(scratch, "upper/data", 0755) < 0 || mkdirat(scratch, "upper/work", 0700) < 0)
 		child_fail("mkdir", "upper");
+	/* The top of the merged root takes its owner from the upper layer: the tenant's root. */
+	if (fchownat(scratch, "upper/data", owner, owner, 0) < 0)
+		child_fail("chown", "upper");
 	fmt(opts, sizeof opts,
 	    "lowerdir=%s,upperdir=/proc/self/fd/%d/upper/data,"
 	    "workdir=/proc/self/fd/%d/upper/work",
@@ -244,7 +252,32 @@ static void mount_overlay(const char *lower, int scratch)
 		child_fail("mount overlay", lower);
 }
 
-void child_build_root(const struct tenant_conf *t, unsigned ns)
+/*
+ * Removes every host mount from this namespace, so that nothing but the tenant's tree is
+ * left in it. Unreachable is not enough: the kernel lets a user namespace mount a fresh
+ * proc or sysfs only if an instance is already fully visible in its mount namespace
+ * (mount_too_revealing), and a covered copy of the host's /proc would count as one, so a
+ * tenant could mount a /proc without our masks. Runs while host paths still resolve (the
+ * scratch parent covers "/" but is not yet our root); "/" itself and the tenant's subtree
+ * under "/newroot" stay.
+ */
+static void detach_host_mounts(void)
+{
+	static char buf[65536];
+	char *mp[1024];
+	int n = mountinfo_points(buf, sizeof buf, mp, 1024);
+	if (n == 0)
+		child_fail("read", "/proc/self/mountinfo");
+	for (int i = n - 1; i >= 0; i--) {
+		if (!strcmp(mp[i], "/") || !strncmp(mp[i], "/newroot", 8))
+			continue;
+		/* EINVAL: already gone with a parent detached before it. */
+		if (umount2(mp[i], MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+			child_fail("detach host mount", mp[i]);
+	}
+}
+
+void child_build_root(const struct tenant_conf *t, unsigned ns, uid_t owner)
 {
 	const unsigned safe = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	char tmp_size[24];
@@ -279,7 +312,7 @@ void child_build_root(const struct tenant_conf *t, unsigned ns)
 	/* The tenant's root: an overlay, or a detached recursive copy of the directory. */
 	const char *rootdir = t->v[T_ROOT].s;
 	if (t->v[T_OVERLAY].n) {
-		mount_overlay(rootdir, scratch);
+		mount_overlay(rootdir, scratch, owner);
 	} else {
 		int root = sys_open_tree(AT_FDCWD, rootdir,
 					 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
@@ -289,9 +322,7 @@ void child_build_root(const struct tenant_conf *t, unsigned ns)
 			child_fail("move_mount", rootdir);
 		(void)close(root);
 	}
-	if (fchdir(scratch) < 0 || chroot(".") < 0)
-		child_fail("chroot", "scratch");
-	int nr = open("newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int nr = openat(scratch, "newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (nr < 0)
 		child_fail("open", "newroot");
 	/* nosuid and nodev always, read-only on request; volumes keep their own flags. */
@@ -319,6 +350,9 @@ void child_build_root(const struct tenant_conf *t, unsigned ns)
 	attach(nr, "tmp", fs_new("tmpfs", tmp_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV), 1);
 	build_dev(nr, devs);
 	mask_paths(nr);
+	detach_host_mounts();
+	if (fchdir(scratch) < 0 || chroot(".") < 0)
+		child_fail("chroot", "scratch");
 
 	if (fchdir(nr) < 0)
 		child_fail("chdir", "newroot");

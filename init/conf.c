@@ -234,7 +234,13 @@ static int set_defaults(struct conf *c, const struct key *keys, int n, uint8_t *
 	int ret = 0;
 	for (int i = 0; i < n; i++) {
 		src[i] = SRC_DEFAULT;
-		if (keys[i].def && parse_value(c, &keys[i], keys[i].def, &v[i]))
+		if (!keys[i].def)
+			continue;
+		/* A default string is a constant already: point at it, do not copy it once per
+		 * tenant (a thousand tenants would fill the arena with "auto" and "0:0"). */
+		if (keys[i].type == K_STR || keys[i].type == K_PATH)
+			v[i].s = keys[i].def;
+		else if (parse_value(c, &keys[i], keys[i].def, &v[i]))
 			ret = -1;
 	}
 	return ret;
@@ -242,7 +248,17 @@ static int set_defaults(struct conf *c, const struct key *keys, int n, uint8_t *
 
 void conf_init(struct conf *c)
 {
-	memset(c, 0, sizeof *c);
+	/* Only what a previous use touched: the whole structure is half a megabyte, and a
+	 * fresh (static) one is zero already, so PID 1 keeps only used pages resident. */
+	memset(c->t, 0, sizeof *c->t * (size_t)c->ntenants);
+	memset(c->arena, 0, c->used);
+	memset(c->src, 0, sizeof c->src);
+	memset(c->g, 0, sizeof c->g);
+	c->ntenants = 0;
+	c->kernel_quiet = 0;
+	c->nerrors = c->nwarnings = 0;
+	c->lasterr[0] = '\0';
+	c->used = 0;
 	set_defaults(c, global_keys, G_COUNT, c->src, c->g);
 }
 
@@ -528,28 +544,6 @@ void conf_finish(struct conf *c)
 			report(c, LOG_ERR, 0, key, "invalid configuration, not started");
 		}
 	}
-	/* A tenant waiting (through "after") on itself, or on one that never starts, would
-	 * wait forever in silence: refuse it now, with a reason. Repeat until nothing changes,
-	 * as refusing one may strand the ones waiting on it. */
-	for (int changed = 1; changed;) {
-		changed = 0;
-		for (int i = 0; i < c->ntenants; i++) {
-			struct tenant_conf *t = &c->t[i], *d = t;
-			if (t->invalid || !t->v[T_AFTER].s)
-				continue;
-			int steps = 0;
-			while (d && d->v[T_AFTER].s && !d->invalid && steps++ <= c->ntenants)
-				d = conf_tenant(c, d->v[T_AFTER].s);
-			if (d && !d->invalid && steps <= c->ntenants)
-				continue;
-			fmt(key, sizeof key, "tenant.%s.after", t->name);
-			report(c, LOG_ERR, 0, key,
-			       steps > c->ntenants ? "waits on itself (a cycle)"
-						   : "waits on a tenant that never starts");
-			t->invalid = 1;
-			changed = 1;
-		}
-	}
 	/* Host id ranges must be disjoint: two tenants sharing host ids could signal and
 	 * ptrace each other's processes, whatever their namespaces. (An "auto" range never
 	 * meets another "auto" range; an explicit one may meet anything.) */
@@ -570,6 +564,28 @@ void conf_finish(struct conf *c)
 				t->invalid = 1;
 				break;
 			}
+		}
+	}
+	/* A tenant waiting (through "after") on itself, or on one that never starts, would
+	 * wait forever in silence: refuse it now, with a reason. Repeat until nothing changes,
+	 * as refusing one may strand the ones waiting on it. */
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (int i = 0; i < c->ntenants; i++) {
+			struct tenant_conf *t = &c->t[i], *d = t;
+			if (t->invalid || !t->v[T_AFTER].s)
+				continue;
+			int steps = 0;
+			while (d && d->v[T_AFTER].s && !d->invalid && steps++ <= c->ntenants)
+				d = conf_tenant(c, d->v[T_AFTER].s);
+			if (d && !d->invalid && steps <= c->ntenants)
+				continue;
+			fmt(key, sizeof key, "tenant.%s.after", t->name);
+			report(c, LOG_ERR, 0, key,
+			       steps > c->ntenants ? "waits on itself (a cycle)"
+						   : "waits on a tenant that never starts");
+			t->invalid = 1;
+			changed = 1;
 		}
 	}
 	if (c->g[G_EXIT].s && !conf_tenant(c, c->g[G_EXIT].s))

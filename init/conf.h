@@ -9,12 +9,14 @@
 #include <stdint.h>
 
 #ifndef MAX_TENANTS
-#define MAX_TENANTS 64
+#define MAX_TENANTS 1024
 #endif
-#define MAX_ARGS      64    /* words in one exec= or shell= command line */
-#define CONF_ARENA    32768 /* bytes for every string of the configuration */
-#define TENANT_NAME   33    /* [a-z0-9][a-z0-9-]{0,31} and the NUL */
-#define CONF_LINE_MAX 4096  /* longest config-file line */
+#define MAX_ARGS 64 /* words in one exec= or shell= command line */
+#ifndef CONF_ARENA
+#define CONF_ARENA 262144 /* bytes for every string of the configuration */
+#endif
+#define TENANT_NAME   33   /* [a-z0-9][a-z0-9-]{0,31} and the NUL */
+#define CONF_LINE_MAX 4096 /* longest config-file line */
 
 /* Where a value came from; a higher source overrides a lower one. */
 enum conf_src { SRC_DEFAULT, SRC_FILE, SRC_CMDLINE };

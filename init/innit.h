@@ -48,11 +48,12 @@ enum shutdown_action { ACT_NONE, ACT_HALT, ACT_POWEROFF, ACT_REBOOT };
 
 struct innit {
 	struct conf conf;
-	struct tenant tenants[MAX_TENANTS + 1]; /* the last slot is the operator shell */
+	struct tenant tenants[MAX_TENANTS + 1]; /* slot ntenants is the operator shell */
 	int ntenants;				/* tenants in use, without the shell */
 	int epfd, sigfd, timerfd, inofd;
 	uint64_t timer_armed_ms; /* deadline the timerfd is set to, 0 if disarmed */
 	uint8_t test_mode;	 /* run as PID 1 of a PID namespace on a development machine */
+	uint8_t rings_wiped;	 /* the kernel wipes the output rings in every fork */
 	uint8_t action;		 /* shutdown requested: enum shutdown_action */
 	int exit_status;	 /* reported at power-off (innit.exit) */
 	uint64_t shutdown_started_ms;
@@ -63,11 +64,13 @@ struct innit {
 
 extern struct innit S;
 
-#define SHELL_SLOT MAX_TENANTS
+/* The shell follows the tenants, so loops over [0, ntenants] touch only slots in use. */
+#define SHELL_SLOT (S.ntenants)
 
 /* tenant.c: the per-tenant state machine (PID 1 world). */
 void tenants_init(void);
 void tenants_start_ready(void);
+void tenants_forget_output(void);
 void tenant_reaped(struct tenant *t, int status);
 void tenant_read_report(struct tenant *t);
 void tenant_read_log(struct tenant *t);

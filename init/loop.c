@@ -59,7 +59,7 @@ void loop_rearm_timer(void)
 {
 	uint64_t next = 0;
 
-	for (int i = 0; i <= MAX_TENANTS; i++) {
+	for (int i = 0; i <= S.ntenants; i++) {
 		struct tenant *t = &S.tenants[i];
 		uint64_t d = 0;
 		if (t->state == TS_BACKOFF && !S.action)

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "fmt.h"
@@ -148,6 +149,13 @@ int main(int argc, char **argv)
 
 	if (!S.test_mode)
 		boot_mounts();
+	/* Each tenant holds up to three descriptors in PID 1 (two pipes and its cgroup): take
+	 * the whole hard limit, not the 1024 soft one the kernel starts init with. */
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+		nofile.rlim_cur = nofile.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &nofile); /* raising soft to hard cannot fail */
+	}
 	read_config(cmdline, conf_path);
 	debug("config read: %d tenants", S.conf.ntenants);
 	if (!S.test_mode) {

@@ -43,8 +43,14 @@ void reaper_run(pid_t main_pid, int report_fd)
 			fmt(line, sizeof line, "X %d\n", st);
 			(void)!write(report_fd, line,
 				     (size_t)(line[0] ? __builtin_strlen(line) : 0));
-			/* The tenant ends with its main process: no stragglers survive it. */
-			(void)kill(-1, SIGKILL);
+			/* The tenant ends with its main process: no stragglers survive it. As
+			 * the init of its PID namespace, kill(-1) reaches exactly the tenant;
+			 * without one it would reach far more, so then only the main process's
+			 * session goes here, and PID 1 empties the tenant's cgroup after us. */
+			if (getpid() == 1)
+				(void)kill(-1, SIGKILL);
+			else
+				(void)kill(-main_pid, SIGKILL);
 			while (waitpid(-1, 0, 0) > 0 || errno == EINTR)
 				;
 			_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));

@@ -19,6 +19,7 @@
 
 #include "innit.h"
 #include "log.h"
+#include "mountinfo.h"
 
 #define KILL_GRACE_MS 2000 /* after SIGKILL, how long a tenant may take to vanish */
 
@@ -33,7 +34,7 @@ void shutdown_request(int action, const char *why)
 	S.action = (uint8_t)action;
 	S.shutdown_started_ms = now_ms();
 	info("%s: %s", why, action_names[action]);
-	for (int i = 0; i <= MAX_TENANTS; i++) {
+	for (int i = 0; i <= S.ntenants; i++) {
 		struct tenant *t = &S.tenants[i];
 		if (t->state == TS_WAITING || t->state == TS_BACKOFF)
 			t->state = TS_DONE;
@@ -50,59 +51,13 @@ void shutdown_request(int action, const char *why)
 	shutdown_progress();
 }
 
-/* Mount points from /proc/self/mountinfo (field 5), with its \ooo escapes decoded. */
-static int mount_points(char *buf, size_t cap, char **mp, int max)
-{
-	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	size_t len = 0;
-	ssize_t r;
-	while (len < cap - 1 && (r = read(fd, buf + len, cap - 1 - len)) > 0)
-		len += (size_t)r;
-	(void)close(fd);
-	buf[len] = '\0';
-	int n = 0;
-	for (char *line = buf; *line && n < max;) {
-		char *nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		char *f = line;
-		for (int i = 0; i < 4 && f; i++) {
-			f = strchr(f, ' ');
-			if (f)
-				f++;
-		}
-		if (f) {
-			char *end = strchr(f, ' '), *o = f;
-			if (end)
-				*end = '\0';
-			for (char *p = f; *p; p++) {
-				if (p[0] == '\\' && p[1] && p[2] && p[3]) {
-					*o++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 +
-						      (p[3] - '0'));
-					p += 3;
-				} else {
-					*o++ = *p;
-				}
-			}
-			*o = '\0';
-			mp[n++] = f;
-		}
-		if (!nl)
-			break;
-		line = nl + 1;
-	}
-	return n;
-}
-
 /* Unmounts everything, innermost first; what is busy is made read-only, then detached, so
  * its filesystem is clean even though a descriptor (the console) still holds it. */
 static void unmount_all(void)
 {
 	static char buf[32768];
 	char *mp[512];
-	int n = mount_points(buf, sizeof buf, mp, 512);
+	int n = mountinfo_points(buf, sizeof buf, mp, 512);
 
 	for (int i = n - 1; i >= 0; i--) {
 		if (!strcmp(mp[i], "/"))
@@ -169,7 +124,7 @@ void shutdown_progress(void)
 
 	if (!S.action)
 		return;
-	for (int i = 0; i <= MAX_TENANTS; i++) {
+	for (int i = 0; i <= S.ntenants; i++) {
 		struct tenant *t = &S.tenants[i];
 		if (t->state != TS_RUNNING || !t->kill_at_ms || now < t->kill_at_ms)
 			continue;

@@ -1,10 +1,6 @@
 /*
  * spawn.c - starting a tenant or the operator shell (PID 1 world: errors are logged and
  * returned, never fatal; nothing here waits on the child).
- *
- * A tenant is one clone() into new user, mount, pid, uts, ipc, net and cgroup namespaces.
- * The child blocks on a pipe until PID 1 has written its uid/gid maps (only a process with
- * CAP_SETUID in the parent namespace may map a whole range), then builds itself (child.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,29 +20,6 @@
 
 #define AUTO_MAP_COUNT 65536U
 
-static int write_file(const char *path, const char *data)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = write(fd, data, strlen(data));
-	int e = errno;
-	(void)close(fd);
-	errno = e;
-	return n == (ssize_t)strlen(data) ? 0 : -1;
-}
-
-static int write_maps(pid_t pid, uint64_t host, uint64_t count)
-{
-	char path[48], map[64];
-	fmt(map, sizeof map, "0 %llu %llu\n", (unsigned long long)host, (unsigned long long)count);
-	fmt(path, sizeof path, "/proc/%d/uid_map", (int)pid);
-	if (write_file(path, map) < 0)
-		return -1;
-	fmt(path, sizeof path, "/proc/%d/gid_map", (int)pid);
-	return write_file(path, map);
-}
-
 static void close_pair(int p[2])
 {
 	for (int i = 0; i < 2; i++)
@@ -57,52 +30,40 @@ static void close_pair(int p[2])
 pid_t spawn_tenant(struct tenant *t, int index)
 {
 	const struct tenant_conf *c = t->conf;
-	int rp[2] = {-1, -1}, lp[2] = {-1, -1}, sp[2] = {-1, -1};
-	uint64_t host, count;
+	int rp[2] = {-1, -1}, lp[2] = {-1, -1};
 
-	unsigned ns = ns_mask(c->v[T_NS].s);
-	id_range(c->v[T_UIDMAP].s, index, &host, &count);
 	if (cgroup_prepare(t) < 0)
 		return -1;
-	if (pipe2(rp, O_CLOEXEC) < 0 || pipe2(sp, O_CLOEXEC) < 0 ||
+	if (pipe2(rp, O_CLOEXEC) < 0 ||
 	    (c->v[T_LOG].n == TLOG_CONSOLE && pipe2(lp, O_CLOEXEC) < 0)) {
 		err("%s: pipe: %s", t->name, strerror(errno));
 		goto fail;
 	}
-	/* A raw clone() without a new stack behaves like fork() with namespaces; musl's
-	 * clone() wrapper insists on a stack, and we need none. Every namespace but time
-	 * is created here, owned by the tenant's outer user namespace (child_exec.c says
-	 * why the main process then gets an inner one). */
-	unsigned long flags = CLONE_NEWNS | SIGCHLD | (ns & NS_USER ? CLONE_NEWUSER : 0) |
-			      (ns & NS_PID ? CLONE_NEWPID : 0) | (ns & NS_UTS ? CLONE_NEWUTS : 0) |
-			      (ns & NS_IPC ? CLONE_NEWIPC : 0) | (ns & NS_NET ? CLONE_NEWNET : 0) |
-			      (ns & NS_CGROUP ? CLONE_NEWCGROUP : 0);
-	/* clone3 puts the child into its cgroup at birth (CLONE_INTO_CGROUP): no instant
-	 * of the tenant runs outside its limits. */
-	struct clone_args ca = {.flags = flags & ~(unsigned long)CSIGNAL, .exit_signal = SIGCHLD};
+	/* The reaper is born in its cgroup (CLONE_INTO_CGROUP: no instant of the tenant runs
+	 * outside its limits) and in every namespace but user and time, which the main
+	 * process creates (child.c says why). Without a new stack, clone3 behaves like fork. */
+	unsigned ns = ns_mask(c->v[T_NS].s);
+	struct clone_args ca = {
+	    .flags = CLONE_NEWNS | (ns & NS_PID ? CLONE_NEWPID : 0) |
+		     (ns & NS_UTS ? CLONE_NEWUTS : 0) | (ns & NS_IPC ? CLONE_NEWIPC : 0) |
+		     (ns & NS_NET ? CLONE_NEWNET : 0) | (ns & NS_CGROUP ? CLONE_NEWCGROUP : 0),
+	    .exit_signal = SIGCHLD,
+	};
 	if (t->cg_fd >= 0) {
 		ca.flags |= CLONE_INTO_CGROUP;
 		ca.cgroup = (uint64_t)t->cg_fd;
 	}
 	long pid = syscall(SYS_clone3, &ca, sizeof ca);
 	if (pid < 0) {
-		err("%s: clone: %s", t->name, strerror(errno));
+		err("%s: clone3: %s", t->name, strerror(errno));
 		goto fail;
 	}
 	if (pid == 0)
-		child_main(c, index, rp[1], lp[1], sp[0]);
+		child_main(c, index, rp[1], lp[1]);
 
 	(void)close(rp[1]);
-	(void)close(sp[0]);
 	if (lp[1] >= 0)
 		(void)close(lp[1]);
-	if (ns & NS_USER && write_maps((pid_t)pid, host, count) < 0) {
-		err("%s: writing id map: %s", t->name, strerror(errno));
-		(void)close(sp[1]); /* the child reads EOF and exits */
-	} else {
-		(void)!write(sp[1], "1", 1); /* cannot fail on a fresh pipe */
-		(void)close(sp[1]);
-	}
 	/* PID 1 never blocks on a tenant: its pipes are non-blocking. */
 	(void)fcntl(rp[0], F_SETFL, O_NONBLOCK);
 	if (lp[0] >= 0)
@@ -113,7 +74,6 @@ pid_t spawn_tenant(struct tenant *t, int index)
 fail:
 	close_pair(rp);
 	close_pair(lp);
-	close_pair(sp);
 	return -1;
 }
 

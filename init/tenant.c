@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,10 +23,18 @@
 
 enum { EV_REPORT = 2, EV_LOG = 3 }; /* epoll kinds, see loop.c */
 
+/* Page-aligned: MADV_WIPEONFORK takes whole pages of anonymous memory only. */
+static char rings[MAX_TENANTS][RING_SIZE] __attribute__((aligned(4096)));
+
 void tenants_init(void)
 {
+	/* A tenant's reaper is forked from PID 1: it must not inherit the other tenants' last
+	 * output. Wiped on fork by the kernel, at no cost to PID 1. */
+	S.rings_wiped = madvise(rings, sizeof rings, MADV_WIPEONFORK) == 0;
+	if (!S.rings_wiped) /* ENOSYS without CONFIG_ADVISE_SYSCALLS: reapers scrub instead */
+		debug("madvise(MADV_WIPEONFORK): %s", strerror(errno));
 	S.ntenants = S.conf.ntenants;
-	for (int i = 0; i <= MAX_TENANTS; i++) {
+	for (int i = 0; i <= S.ntenants; i++) {
 		struct tenant *t = &S.tenants[i];
 		t->report_fd = t->log_fd = t->cg_fd = t->oom_wd = -1;
 		t->backoff_ms = BACKOFF_MIN_MS;
@@ -46,7 +55,7 @@ void tenants_init(void)
 
 struct tenant *tenant_by_pid(pid_t pid)
 {
-	for (int i = 0; i <= MAX_TENANTS; i++)
+	for (int i = 0; i <= S.ntenants; i++)
 		if (S.tenants[i].pid == pid && S.tenants[i].state == TS_RUNNING)
 			return &S.tenants[i];
 	return 0;
@@ -55,7 +64,7 @@ struct tenant *tenant_by_pid(pid_t pid)
 int tenants_running(void)
 {
 	int n = 0;
-	for (int i = 0; i <= MAX_TENANTS; i++)
+	for (int i = 0; i <= S.ntenants; i++)
 		n += S.tenants[i].state == TS_RUNNING;
 	return n;
 }
@@ -96,7 +105,7 @@ void tenants_start_ready(void)
 
 	if (S.action)
 		return;
-	for (int i = 0; i <= MAX_TENANTS; i++) {
+	for (int i = 0; i <= S.ntenants; i++) {
 		struct tenant *t = &S.tenants[i];
 		if (t->state == TS_BACKOFF && t->restart_at_ms <= now) {
 			t->restarts++;
@@ -151,8 +160,7 @@ static void relay_lines(struct tenant *t, int flush)
 	t->llen = (uint16_t)(t->llen - start);
 }
 
-/* The tenants' last output: fixed, and touched (resident) only as far as they write. */
-static char rings[MAX_TENANTS][RING_SIZE];
+/* rings (above): the tenants' last output, fixed, resident only as far as they write. */
 
 static void ring_append(struct tenant *t, const char *buf, size_t n)
 {
@@ -290,4 +298,15 @@ void tenant_reaped(struct tenant *t, int status)
 	t->backoff_ms = t->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : t->backoff_ms * 2;
 	t->state = TS_BACKOFF;
 	loop_rearm_timer();
+}
+
+/* In a freshly forked reaper, when the kernel could not wipe the rings for us: only what
+ * was written is cleared, so only those pages are copied. */
+void tenants_forget_output(void)
+{
+	if (S.rings_wiped)
+		return;
+	/* Until it wraps a ring holds [0, ring_len); after, ring_len is all of it. */
+	for (int i = 0; i < S.ntenants; i++)
+		explicit_bzero(rings[i], S.tenants[i].ring_len);
 }
