@@ -157,6 +157,8 @@ int main(int argc, char **argv)
 		(void)setrlimit(RLIMIT_NOFILE, &nofile); /* raising soft to hard cannot fail */
 	}
 	read_config(cmdline, conf_path);
+	/* The level is known only now: the first timeline line says when we really began. */
+	debug("started at %llu ms", (unsigned long long)S.boot_ms);
 	debug("config read: %d tenants", S.conf.ntenants);
 	if (!S.test_mode) {
 		boot_host();
