@@ -27,6 +27,11 @@ frags=("$root"/kconfig/kernel/*.config)
 die() { echo "kernel.sh: $*" >&2; exit 1; }
 [ -r "$tarball" ] || die "$tarball not found (apt-get install linux-source-6.1)"
 [ -e "${frags[0]}" ] || die "no fragments in $root/kconfig/kernel"
+# Build dependencies (Debian package in parentheses); objtool needs libelf.
+for t in make:make gcc:gcc flex:flex bison:bison bc:bc lz4:lz4 xz:xz-utils flock:util-linux; do
+	command -v "${t%%:*}" >/dev/null || die "missing ${t%%:*} (apt-get install ${t#*:})"
+done
+[ -e /usr/include/gelf.h ] || die "missing gelf.h (apt-get install libelf-dev)"
 
 # --- cache key ------------------------------------------------------------
 src_sum=$(sha256sum <"$tarball" | cut -c1-64)
@@ -46,7 +51,7 @@ publish() {
 # Fast path: already built.
 if [ -f "$result/bzImage" ]; then publish; exit 0; fi
 
-mkdir -p "$cache"
+mkdir -p "$cache" || die "cannot create $cache (set INNIT_CACHE)"
 # One build at a time per cache (the obj tree is shared).
 exec 9>"$cache/kernel.lock"
 flock 9
