@@ -53,3 +53,6 @@ make_disk() {
 	rm -f "$1"
 	truncate -s 64M "$1" && mkfs.ext4 -q -F -E root_owner=65536:65536 "$1"
 }
+
+# The serial console ends lines with \r\n: anchor VM patterns with "$CR?$".
+CR=$(printf '\r')

@@ -15,6 +15,7 @@ innit.tenant.bomb.root=/srv/base innit.tenant.bomb.pids=64 innit.tenant.bomb.exe
 innit.tenant.heart.root=/srv/base innit.tenant.heart.exec="/bin/sh -c 'while :; do read u x </proc/uptime; echo beat $u; sleep 1; done'"
 innit.tenant.hog.root=/srv/base innit.tenant.hog.memory=32M innit.tenant.hog.exec="/bin/busybox dd if=/dev/zero of=/dev/null bs=64M count=1"
 innit.tenant.spin.root=/srv/base innit.tenant.spin.cpu=20% innit.tenant.spin.exec="/bin/sh -c 'while :; do :; done'"
+innit.tenant.cg.root=/srv/base innit.tenant.cg.caps=+sys_admin innit.tenant.cg.restart=no innit.tenant.cg.exec="/bin/sh -c 'mkdir /tmp/c; mount -t cgroup2 none /tmp/c 2>/dev/null && echo CG-MOUNTED; echo CGVIEW $(cat /proc/self/cgroup)'"
 innit.shell="/bin/sh -c 'sleep 3; c=/sys/fs/cgroup; u1=$(grep usage_usec $c/tenant-spin/cpu.stat); sleep 4; u2=$(grep usage_usec $c/tenant-spin/cpu.stat); echo SPIN ${u1#* } ${u2#* }; echo BOMB $(cat $c/tenant-bomb/pids.current) $(cat $c/tenant-bomb/pids.events); sleep 1; poweroff'"
 EOF
 vm_boot "$WORK/vm-limits.out" -a "$base $(tr '\n' ' ' <"$WORK/limits.args")"
@@ -32,6 +33,9 @@ check oom-reported-restarted "$out" "the hog is OOM-killed, reported, restarted"
 awk '/^SPIN/ { p = ($3 - $2) / 40000; ok = (p >= 10 && p <= 30); print "spin share " p "%" }
      END { exit !ok }' "$out" >"$WORK/spin.txt"
 check cpu-share "$out" "spinner near 20% of a CPU: $(cat "$WORK/spin.txt")"
+
+grep -Eq "^cg\| CGVIEW 0::/$CR?$" "$out" && ! grep -q 'CG-MOUNTED' "$out"
+check cgroup-own-view "$out" "a tenant sees only its own cgroup and cannot mount cgroup2 to raise its limits"
 
 # --- 2. data safety through busybox poweroff, with a tenant that ignores SIGTERM -------------
 disk=$WORK/disk.img
