@@ -34,7 +34,7 @@ awk '/^SPIN/ { p = ($3 - $2) / 40000; ok = (p >= 10 && p <= 30); print "spin sha
      END { exit !ok }' "$out" >"$WORK/spin.txt"
 check cpu-share "$out" "spinner near 20% of a CPU: $(cat "$WORK/spin.txt")"
 
-grep -Eq "^cg\| CGVIEW 0::/$CR?$" "$out" && ! grep -q 'CG-MOUNTED' "$out"
+grep -Eq "^cg\| CGVIEW 0::/$CR?$" "$out" && ! grep -q '^cg| CG-MOUNTED' "$out"
 check cgroup-own-view "$out" "a tenant sees only its own cgroup and cannot mount cgroup2 to raise its limits"
 
 # --- 2. data safety through busybox poweroff, with a tenant that ignores SIGTERM -------------
