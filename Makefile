@@ -54,10 +54,12 @@ run: deps $(B)/innit initramfs
 	@[ -f $(KERNEL) ] || $(MAKE) kernel
 	qemu/run -k $(KERNEL)
 
-# Unit tests: the parsers and pure logic, host compiler, ASan + UBSan.
+# Unit tests: the parsers and pure logic, host compiler, ASan + UBSan. Small limits, so that
+# the tests reach "too many tenants" and "out of config memory" cheaply.
 $(B)/unit: tests/unit/*.c $(PURE) $(HDRS)
 	@mkdir -p $(B)
 	$(HOSTCC) -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -fsanitize=address,undefined \
+	  -DMAX_TENANTS=64 -DCONF_ARENA=32768 \
 	  -fno-sanitize-recover=all -Iinit -o $@ tests/unit/*.c $(PURE)
 
 unit: $(B)/unit
