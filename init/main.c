@@ -83,6 +83,16 @@ static void set_log_level(void)
 		log_level = S.conf.kernel_quiet ? LOG_WARN : LOG_INFO;
 }
 
+/* Clears the stack below main's frame, where the parser's line and word buffers held the
+ * configuration's text: every reaper is forked with a copy of this stack. noinline, so the
+ * buffer really lies where those frames were. */
+static __attribute__((noinline)) void scrub_stack(void)
+{
+	char pad[32768];
+	explicit_bzero(pad, sizeof pad);
+	__asm__ volatile("" : : "r"(pad) : "memory"); /* keep the buffer and the clearing */
+}
+
 static void read_config(const char *cmdline, const char *conf_path)
 {
 	static char buf[65536];
@@ -118,6 +128,9 @@ static void read_config(const char *cmdline, const char *conf_path)
 	}
 	conf_finish(&S.conf);
 	set_log_level(); /* the file may set it too */
+	/* The raw text (every tenant's env.*) is parsed now; a reaper forked later must not
+	 * carry it in its memory. */
+	explicit_bzero(buf, sizeof buf);
 }
 
 int main(int argc, char **argv)
@@ -157,6 +170,7 @@ int main(int argc, char **argv)
 		(void)setrlimit(RLIMIT_NOFILE, &nofile); /* raising soft to hard cannot fail */
 	}
 	read_config(cmdline, conf_path);
+	scrub_stack();
 	/* The level is known only now: the first timeline line says when we really began. */
 	debug("started at %llu ms", (unsigned long long)S.boot_ms);
 	debug("config read: %d tenants", S.conf.ntenants);

@@ -134,26 +134,41 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-/* Writes "NAME| line" for each complete line; a too-long line is cut at the buffer size. */
+/* Writes "NAME| text\n" with the tenant's control bytes made visible (^[ for ESC, as cat -v
+ * does): a tenant must not move the operator's cursor, clear the screen, retitle the
+ * terminal, or use \r to print a line that looks like innit's own. */
+static void emit_line(const struct tenant *t, const char *s, size_t n)
+{
+	char out[2 * LINE_BUF + 40];
+	size_t o = fmt(out, sizeof out, "%s| ", t->name);
+
+	for (size_t i = 0; i < n && o + 3 < sizeof out; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f) {
+			out[o++] = '^';
+			out[o++] = (char)(c ^ 0x40);
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	out[o++] = '\n';
+	log_raw(out, o);
+}
+
+/* Each complete line goes out; a line longer than the buffer is cut at its size. */
 static void relay_lines(struct tenant *t, int flush)
 {
-	char out[LINE_BUF + 40];
 	size_t start = 0;
 
 	for (size_t i = 0; i < t->llen; i++) {
 		if (t->lbuf[i] != '\n')
 			continue;
-		size_t n = fmt(out, sizeof out - 1, "%s| %.*s", t->name, (int)(i - start),
-			       t->lbuf + start);
-		out[n++] = '\n';
-		log_raw(out, n);
+		emit_line(t, t->lbuf + start, i - start);
 		start = i + 1;
 	}
 	/* A full buffer without a newline, or the tail at EOF, goes out as one line. */
 	if (start == 0 && (t->llen == sizeof t->lbuf - 1 || (flush && t->llen))) {
-		size_t n = fmt(out, sizeof out - 1, "%s| %.*s", t->name, (int)t->llen, t->lbuf);
-		out[n++] = '\n';
-		log_raw(out, n);
+		emit_line(t, t->lbuf, t->llen);
 		start = t->llen;
 	}
 	memmove(t->lbuf, t->lbuf + start, t->llen - start);

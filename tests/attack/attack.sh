@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/attack/attack.sh - the hostile tenant (Eve) and her victim (Bob), for busybox sh inside
-# an innit tenant. NEVER run it on a host outside a tenant: it signals every pid it can see.
+# an innit tenant. It refuses to run anywhere else (it probes every pid it can see, and more).
 #
 #   attack victim    Bob: a secret in his environment, a loopback web server, SysV IPC
 #                    objects and an abstract socket (probe victim), then a long sleep
@@ -17,6 +17,14 @@
 # The victim's secret matches S3CR3T[-]VALUE and its command line contains "sleep 7361";
 # the patterns are written so that they never match this script's own text.
 
+# Refuse to run outside a user namespace (uid_map is the identity: this is the host, or a
+# tenant configured with ns=-user): a tenant's uid 0 must never be the host's. (The attacks
+# send no signal, kill -0 only, and write only values a file already holds; still.)
+if ! [ -r /proc/self/uid_map ] || grep -q '^ *0 *0 *4294967295$' /proc/self/uid_map; then
+	echo "attack: not inside a user namespace (an innit tenant): refusing" >&2
+	exit 3
+fi
+
 MARKER=${MARKER:-/etc/innit.conf}
 MARKRE=${MARKRE:-tenant[.]alice[.]root}
 DELAY=${DELAY:-1}
@@ -25,10 +33,7 @@ PROBE=$(command -v probe || echo /bin/probe)
 PATH=/tmp/bb:$PATH
 
 # Every busybox applet on PATH, also in a base root that links only a few of them.
-mkdir -p /tmp/bb
-for a in $(busybox --list); do
-	[ -e /tmp/bb/"$a" ] || ln -s "$(command -v busybox)" /tmp/bb/"$a" 2>/dev/null
-done
+mkdir -p /tmp/bb && busybox --install -s /tmp/bb 2>/dev/null
 
 ok() { echo "ATTACK $1 ok${2:+: $2}"; }
 broken() { echo "ATTACK $1 BROKEN $2"; }
@@ -49,9 +54,14 @@ probe() {
 # ------------------------------------------------------------------------------------------
 victim() {
 	mkdir -p /tmp/www && echo "bob's page" >/tmp/www/index.html
-	httpd -p 8080 -h /tmp/www
+	httpd -f -vv -p 8080 -h /tmp/www & # logs every request it gets ("IP:PORT: url:/")
 	[ -x "$PROBE" ] && "$PROBE" victim &
-	echo bob-private >/tmp/bob-file
+	# Ready once port 8080 (0x1F90) listens: no request of our own, the log must stay empty.
+	i=0
+	until grep -q ':1F90 0*:0000 0A' /proc/net/tcp /proc/net/tcp6 2>/dev/null || [ $i -ge 100 ]; do
+		i=$((i + 1))
+		sleep 0.05
+	done
 	echo "VICTIM ready $(hostname)"
 	exec sleep 7361
 }
@@ -75,7 +85,8 @@ a_pids() {
 	f=''
 	[ -n "$seen" ] && f="victim's process visible:$seen"
 	[ $hits -gt 0 ] && f="$f kill -0 reached $hits pids not in our /proc"
-	[ "$(cat /proc/1/comm)" = innit ] || f="$f PID 1 is $(cat /proc/1/comm), not the reaper"
+	c=$(tr -d '\0' </proc/1/cmdline)
+	[ "$c" = innit ] || f="$f PID 1 is '$c', not the tenant's reaper"
 	verdict pids "$f" "$(ls -d /proc/[0-9]* | wc -l) pids visible, kill -0 hit $own (own)"
 }
 
@@ -107,8 +118,10 @@ a_reaper_proc() {
 
 a_kernel_cmdline() {
 	f=''
+	# The kernel command line carries innit's configuration (innit.tenant.NAME.KEY=VALUE).
 	grep -q "$SECRE" /proc/cmdline && f="another tenant's env.SECRET is in /proc/cmdline"
-	verdict kernel-cmdline "$f"
+	grep -q 'innit[.]tenant[.]' /proc/cmdline && f="$f innit.tenant.* keys in /proc/cmdline"
+	verdict kernel-cmdline "$f" "$(wc -c </proc/cmdline) bytes, no innit configuration"
 }
 
 a_root_escape() {
@@ -222,6 +235,21 @@ a_console() {
 	verdict console "$f" "/dev/tty: ${r##*: }"
 }
 
+a_kmsg() {
+	# The kernel log (it holds the kernel command line): /dev/kmsg is absent (console),
+	# syslog(2) is filtered (probe denied syslog), and /proc/kmsg must not even open.
+	r=$(err sh -c 'exec 3</proc/kmsg')
+	[ "$r" = succeeded ] && f="/proc/kmsg opened" || f=''
+	verdict kmsg "$f" "${r##*: }"
+}
+
+a_log_injection() {
+	# No ATTACK line: the suites check the console from outside (attack-log-injection). A
+	# terminal escape (clear screen, set title) and a carriage return that would let the
+	# line pass for innit's own on the operator's terminal.
+	printf 'LOGINJ \033[2J\033]0;pwned\007\rinnit: bob exited with status 0\n'
+}
+
 a_dev_nodes() {
 	f=''
 	for e in $(ls -A /dev); do
@@ -252,12 +280,20 @@ a_mknod() {
 a_fds() {
 	# Listed by a child (ls), so that no descriptor of the listing itself (a glob's directory,
 	# a command substitution's pipe) is counted; fd 10 or so is the shell reading this script.
-	ls -l /proc/$$/fd/ >/tmp/fds 2>&1
-	f=$(awk '$(NF-1) == "->" { n = $(NF-2); t = $NF
-		if (n == 0 && t == "/dev/null") next
-		if ((n == 1 || n == 2) && (t ~ /^pipe:/ || t == "/dev/null")) next
-		if (n > 2 && t ~ /\/attack$/) next
-		printf " %s->%s", n, t }' /tmp/fds)
+	# 0 must be the null device (1,3), 1 and 2 a pipe (log=console) or the null device.
+	(ls -l /proc/$$/fd/) >/tmp/fds 2>&1
+	f=''
+	for n in $(awk '$(NF-1) == "->" {print $(NF-2)}' /tmp/fds); do
+		t=$(awk -v n="$n" '$(NF-2) == n {print $NF}' /tmp/fds)
+		dev=$(stat -L -c '%t:%T' /proc/$$/fd/$n 2>/dev/null)
+		case $n:$t in
+		0:*) [ -c /proc/$$/fd/0 ] && [ "$dev" = 1:3 ] || f="$f 0->$t" ;;
+		[12]:pipe:*) ;;
+		[12]:*) [ -c /proc/$$/fd/$n ] && [ "$dev" = 1:3 ] || f="$f $n->$t" ;;
+		*:*/attack) ;;
+		*) f="$f $n->$t" ;;
+		esac
+	done
 	verdict fds "${f:+unexpected descriptors:$f}" \
 		"$(awk '$(NF-1) == "->" {printf "%s->%s ", $(NF-2), $NF}' /tmp/fds)"
 }
@@ -271,10 +307,10 @@ a_loopback() {
 	# (busybox 1.35's wget -T crashes: timeout(1) bounds it instead)
 	[ "$(timeout 3 wget -q -O - http://127.0.0.1:8081/ 2>/dev/null)" = own-page ] ||
 		f="$f control failed: own server on 8081 unreachable"
-	o=$(timeout 3 wget -q -O - http://127.0.0.1:8080/?EVE-WAS-HERE 2>/dev/null) &&
+	o=$(timeout 3 wget -q -O - http://127.0.0.1:8080/ 2>/dev/null) &&
 		f="$f reached the victim's 127.0.0.1:8080 ('$o')"
 	if [ -n "${HOSTPORT:-}" ]; then
-		o=$(timeout 3 wget -q -O - "http://127.0.0.1:$HOSTPORT/?EVE-WAS-HERE" 2>/dev/null) &&
+		o=$(timeout 3 wget -q -O - "http://127.0.0.1:$HOSTPORT/" 2>/dev/null) &&
 			f="$f reached the host's 127.0.0.1:$HOSTPORT ('$o')"
 	fi
 	verdict loopback "$f" "own lo up and served; victim's (and host's) ports refused"
@@ -374,7 +410,10 @@ eve() {
 	a_readonly_paths
 	a_proc1_exe
 	probe setns setns-reaper
+	probe reaper-fds reaper-fds
 	a_console
+	a_kmsg
+	a_log_injection
 	a_dev_nodes
 	probe tiocsti tiocsti
 	a_mknod
@@ -383,7 +422,7 @@ eve() {
 	a_nnp
 	a_capbnd
 	for g in kexec bpf keyctl perf userfaultfd open-by-handle modules reboot iopl syslog \
-		clock admin-syscalls x32 i386; do
+		clock admin-syscalls userns x32 i386; do
 		probe denied "$g"
 	done
 	probe ipc ipc
@@ -407,6 +446,7 @@ mallory() {
 	a_cgroup
 	a_hostname hostname-admin
 	probe ptrace ptrace-reaper
+	probe reaper-fds reaper-fds-admin
 	probe setns setns-reaper-admin
 	probe chroot chroot-admin "$MARKER"
 	echo "ATTACK-DONE mallory"

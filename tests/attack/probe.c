@@ -26,6 +26,7 @@
 #include <sys/ioctl.h>
 #include <sys/ipc.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/msg.h>
 #include <sys/ptrace.h>
 #include <sys/sem.h>
@@ -84,22 +85,38 @@ static const char *en(int e)
 	static char buf[8][24];
 	static int i;
 	switch (e) {
-	case EPERM: return "EPERM";
-	case EACCES: return "EACCES";
-	case EINVAL: return "EINVAL";
-	case ENOENT: return "ENOENT";
-	case ENOSYS: return "ENOSYS";
-	case EROFS: return "EROFS";
-	case EBUSY: return "EBUSY";
-	case ENXIO: return "ENXIO";
-	case ENOTTY: return "ENOTTY";
-	case EIO: return "EIO";
-	case ECONNREFUSED: return "ECONNREFUSED";
-	case ELOOP: return "ELOOP";
-	case EBADF: return "EBADF";
-	case EFAULT: return "EFAULT";
-	case ENODEV: return "ENODEV";
-	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case EPERM:
+		return "EPERM";
+	case EACCES:
+		return "EACCES";
+	case EINVAL:
+		return "EINVAL";
+	case ENOENT:
+		return "ENOENT";
+	case ENOSYS:
+		return "ENOSYS";
+	case EROFS:
+		return "EROFS";
+	case EBUSY:
+		return "EBUSY";
+	case ENXIO:
+		return "ENXIO";
+	case ENOTTY:
+		return "ENOTTY";
+	case EIO:
+		return "EIO";
+	case ECONNREFUSED:
+		return "ECONNREFUSED";
+	case ELOOP:
+		return "ELOOP";
+	case EBADF:
+		return "EBADF";
+	case EFAULT:
+		return "EFAULT";
+	case ENODEV:
+		return "ENODEV";
+	case EOPNOTSUPP:
+		return "EOPNOTSUPP";
 	}
 	i = (i + 1) % 8;
 	snprintf(buf[i], sizeof buf[i], "errno %d", e);
@@ -167,8 +184,7 @@ static int denied(const char *group)
 	} else if (!strcmp(group, "modules")) {
 		expect_eperm("init_module", syscall(SYS_init_module, 0, 0UL, ""));
 		expect_eperm("finit_module", syscall(SYS_finit_module, -1, "", 0));
-		expect_eperm("delete_module",
-			     syscall(SYS_delete_module, "innit_none", O_NONBLOCK));
+		expect_eperm("delete_module", syscall(SYS_delete_module, "innit_none", O_NONBLOCK));
 	} else if (!strcmp(group, "reboot")) {
 		/* Bad magic: even root on a bare host gets EINVAL. */
 		expect_eperm("reboot(bad magic)", syscall(SYS_reboot, 0, 0, 0, 0));
@@ -197,9 +213,35 @@ static int denied(const char *group)
 		expect_eperm("acct", syscall(SYS_acct, "/innit-none"));
 		expect_eperm("quotactl", syscall(SYS_quotactl, 0, "/innit-none", 0, 0));
 		expect_eperm("vhangup", syscall(SYS_vhangup));
-		expect_eperm("fanotify_init", syscall(SYS_fanotify_init, 0x200 /* REPORT_FID */, 0));
+		expect_eperm("fanotify_init",
+			     syscall(SYS_fanotify_init, 0x200 /* REPORT_FID */, 0));
 		expect_eperm("pivot_root", syscall(SYS_pivot_root, "/innit-none", "/innit-none"));
 		expect_eperm("lookup_dcookie", syscall(SYS_lookup_dcookie, 0UL, 0, 0UL));
+	} else if (!strcmp(group, "userns")) {
+		/* A user namespace of its own would give the tenant CAP_SYS_ADMIN over new
+		 * mount and PID namespaces: kernel attack surface the filter takes away. */
+		expect_eperm("unshare(CLONE_NEWUSER)", syscall(SYS_unshare, CLONE_NEWUSER));
+		long p = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+		if (p == 0)
+			_exit(0);
+		if (p > 0)
+			(void)waitpid((pid_t)p, 0, 0);
+		expect_eperm("clone(CLONE_NEWUSER)", p);
+		struct {
+			unsigned long long flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+			    stack_size, tls;
+		} ca = {.flags = CLONE_NEWUSER, .exit_signal = SIGCHLD};
+		p = syscall(SYS_clone3, &ca, sizeof ca);
+		if (p == 0)
+			_exit(0);
+		if (p > 0) {
+			(void)waitpid((pid_t)p, 0, 0);
+			note(1, "clone3(CLONE_NEWUSER) succeeded");
+		} else if (errno == ENOSYS || errno == EPERM) {
+			note(0, "clone3 %s", en(errno));
+		} else {
+			note(1, "clone3(CLONE_NEWUSER) reached the kernel (%s)", en(errno));
+		}
 	} else if (!strcmp(group, "x32")) {
 		/* x32's keyctl (250 | X32 bit): would return a keyring id if not filtered. */
 		expect_eperm("x32 keyctl", syscall(X32_BIT | 250, KEYCTL_GET_ID, KEY_SPEC_SESS, 0));
@@ -340,6 +382,37 @@ static int ptrace_reaper(const char *name)
 	return report(name);
 }
 
+/* The reaper's descriptors include its report pipe to PID 1: whoever held it could forge
+ * the tenant's exit status or failure lines. pidfd_getfd needs ptrace access. Signalling
+ * the reaper and changing its rlimits (same host uid, since the reaper drops to it) only
+ * hurts the tenant itself: reported in the detail, not a failure. */
+static int reaper_fds(const char *name)
+{
+	long pfd = syscall(SYS_pidfd_open, 1, 0);
+	if (pfd < 0) {
+		note(0, "pidfd_open(1) %s", en(errno));
+	} else {
+		int got = 0, err = 0;
+		for (int fd = 0; fd < 16; fd++) {
+			long r = syscall(SYS_pidfd_getfd, (int)pfd, fd, 0);
+			if (r >= 0) {
+				note(1, "took the reaper's fd %d", fd);
+				close((int)r);
+				got++;
+			} else if (errno != EBADF) {
+				err = errno;
+			}
+		}
+		if (!got)
+			note(0, "pidfd_getfd %s", en(err));
+		close((int)pfd);
+	}
+	note(0, "kill(1, 0): %s", kill(1, 0) == 0 ? "allowed" : en(errno));
+	struct rlimit rl;
+	note(0, "prlimit(1): %s", prlimit(1, RLIMIT_CORE, 0, &rl) == 0 ? "allowed" : en(errno));
+	return report(name);
+}
+
 static int setns_reaper(const char *name)
 {
 	static const char *const ns[] = {"mnt", "user", "pid", "net", "uts", "ipc", "cgroup", 0};
@@ -387,10 +460,9 @@ static int enter(const char *mode, int extra)
 		note(0, "unshare(%s): %s", mode, en(errno));
 		return -1;
 	}
-	if (flags & CLONE_NEWUSER &&
-	    (write_file("/proc/self/setgroups", "deny") < 0 ||
-	     write_file("/proc/self/uid_map", "0 0 1") < 0 ||
-	     write_file("/proc/self/gid_map", "0 0 1") < 0)) {
+	if (flags & CLONE_NEWUSER && (write_file("/proc/self/setgroups", "deny") < 0 ||
+				      write_file("/proc/self/uid_map", "0 0 1") < 0 ||
+				      write_file("/proc/self/gid_map", "0 0 1") < 0)) {
 		note(0, "id map in nested user namespace: %s", en(errno));
 		return -1;
 	}
@@ -457,8 +529,7 @@ static int mounts(const char *name, const char *mode)
 			note(1, "umount %s succeeded", m[i].dir);
 		else if (umount2(m[i].dir, MNT_DETACH) == 0)
 			note(1, "umount -l %s succeeded", m[i].dir);
-		if (m[i].flags &&
-		    mount(0, m[i].dir, 0, MS_REMOUNT | MS_BIND, 0) == 0) {
+		if (m[i].flags && mount(0, m[i].dir, 0, MS_REMOUNT | MS_BIND, 0) == 0) {
 			struct mnt after[MAXM];
 			int k = read_mounts(after);
 			for (int j = 0; j < k; j++)
@@ -493,9 +564,9 @@ static int newfs(const char *name, const char *mode, const char *fstype)
 			note(0, "fresh %s refused (%s)", fstype, en(errno));
 		} else {
 			/* What the tenant's own instance covers, readable in the fresh one. */
-			static const char *const look[] = {"keys",	  "timer_list", "sched_debug",
-							   "kcore",	  "acpi",	"sysrq-trigger",
-							   "firmware", 0};
+			static const char *const look[] = {
+			    "keys", "timer_list",    "sched_debug", "kcore",
+			    "acpi", "sysrq-trigger", "firmware",    0};
 			char path[128], buf[64];
 			note(1, "fresh %s mounted (the masks do not apply to it)", fstype);
 			for (int i = 0; look[i]; i++) {
@@ -635,6 +706,45 @@ static int abstract(const char *name)
 	return report(name);
 }
 
+/* Host-side helper (the operator's shell, host root): does process PID's memory hold
+ * NEEDLE? Reads every readable mapping through /proc/PID/mem. */
+static int memscan(const char *pid, const char *needle)
+{
+	char path[64], line[512];
+	size_t nl = strlen(needle), total = 0;
+	int hits = 0;
+	snprintf(path, sizeof path, "/proc/%s/maps", pid);
+	FILE *maps = fopen(path, "r");
+	snprintf(path, sizeof path, "/proc/%s/mem", pid);
+	int mem = open(path, O_RDONLY | O_CLOEXEC);
+	if (!maps || mem < 0 || !nl) {
+		printf("MEMSCAN %s error %s\n", pid, en(errno));
+		return 1;
+	}
+	static char buf[1 << 20];
+	while (fgets(line, sizeof line, maps)) {
+		unsigned long lo, hi;
+		char perms[8];
+		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 || perms[0] != 'r' ||
+		    strstr(line, "[vvar") || strstr(line, "[vsyscall"))
+			continue;
+		/* Overlapping chunks, so that a needle across a chunk boundary is seen. */
+		for (unsigned long a = lo; a < hi; a += sizeof buf - nl) {
+			size_t want = hi - a < sizeof buf ? hi - a : sizeof buf;
+			ssize_t got = pread(mem, buf, want, (off_t)a);
+			if (got <= 0)
+				break;
+			total += (size_t)got;
+			if (memmem(buf, (size_t)got, needle, nl))
+				hits++;
+			if ((size_t)got < sizeof buf)
+				break;
+		}
+	}
+	printf("MEMSCAN %s %s (%zu bytes read)\n", pid, hits ? "found" : "clean", total);
+	return 0;
+}
+
 /* Host-only helper (run with seccomp=off): the session keyring's serial. */
 static int keyring(void)
 {
@@ -655,6 +765,8 @@ int main(int argc, char **argv)
 		return tiocsti(a2);
 	if (!strcmp(cmd, "ptrace"))
 		return ptrace_reaper(a2);
+	if (!strcmp(cmd, "reaper-fds"))
+		return reaper_fds(a2);
 	if (!strcmp(cmd, "setns"))
 		return setns_reaper(a2);
 	if (!strcmp(cmd, "mounts"))
@@ -671,6 +783,8 @@ int main(int argc, char **argv)
 		return ipc(a2);
 	if (!strcmp(cmd, "abstract"))
 		return abstract(a2);
+	if (!strcmp(cmd, "memscan"))
+		return memscan(a2, a3);
 	if (!strcmp(cmd, "keyring"))
 		return keyring();
 	fprintf(stderr, "usage: probe denied|tiocsti|ptrace|setns|mounts|newproc|newsysfs|"

@@ -5,7 +5,7 @@ SUITE=lint
 cd "$TOP" || exit 1
 out=$WORK/lint.out
 
-clang-format --dry-run --Werror init/*.c init/*.h tools/*.c tests/unit/*.c >"$out" 2>&1
+clang-format --dry-run --Werror init/*.c init/*.h tools/*.c tests/unit/*.c tests/attack/*.c >"$out" 2>&1
 check clang-format "$out" "clang-format --dry-run reports differences"
 
 cppcheck -q --enable=warning,style,portability --error-exitcode=1 --inline-suppr \
