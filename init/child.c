@@ -132,8 +132,10 @@ void child_main(const struct tenant_conf *t, int slot, int report_w, int log_w)
 
 	take_fds(report_w, log_w);
 	/* The tenant sees us as its PID 1: our command line is none of its business. */
-	memset(S.args, 0, S.args_len);
-	memcpy(S.args, "innit", S.args_len < 5 ? S.args_len : 5);
+	if (S.args) {
+		memset(S.args, 0, S.args_len);
+		memcpy(S.args, "innit", S.args_len < 5 ? S.args_len : 5);
+	}
 	/* Not dumpable: our /proc files belong to the host's root, not to the tenant's. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		child_fail("prctl", "dumpable");

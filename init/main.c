@@ -138,8 +138,10 @@ int main(int argc, char **argv)
 	const char *cmdline = 0, *conf_path = 0;
 
 	S.boot_ms = now_ms();
-	S.args = argv[0];
-	S.args_len = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) - argv[0]);
+	if (argc > 0) { /* execve() may pass an empty argv */
+		S.args = argv[0];
+		S.args_len = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) - argv[0]);
+	}
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--cmdline") && i + 1 < argc) {
 			cmdline = argv[++i];
