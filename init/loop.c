@@ -102,7 +102,12 @@ static void on_signal(void)
 	ssize_t n;
 	int chld = 0;
 
-	while ((n = read(S.sigfd, si, sizeof si)) > 0) {
+	/* A short read means the queue is empty: one read per wake-up in the usual case
+	 * (a coalesced SIGCHLD), not a second one just to learn EAGAIN. */
+	for (n = (ssize_t)sizeof si; n == (ssize_t)sizeof si;) {
+		n = read(S.sigfd, si, sizeof si);
+		if (n <= 0)
+			break;
 		for (size_t i = 0; i < (size_t)n / sizeof *si; i++) {
 			switch (si[i].ssi_signo) {
 			case SIGCHLD:

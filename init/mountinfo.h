@@ -4,8 +4,13 @@
 
 #include <stddef.h>
 
-/* Fills mp[] with up to max mount points (field 5, \ooo escapes decoded), in the kernel's
- * order (parents before children), as strings inside buf. Returns how many; 0 on error. */
-int mountinfo_points(char *buf, size_t cap, char **mp, int max);
+struct mnt {
+	int id, parent; /* fields 1 and 2 */
+	char *point;	/* field 5, \ooo escapes decoded, inside the caller's buffer */
+};
+
+/* Fills m[] with up to max mounts in the kernel's order (parents before children). Returns
+ * how many; 0 on error. */
+int mountinfo_read(char *buf, size_t cap, struct mnt *m, int max);
 
 #endif

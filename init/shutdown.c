@@ -56,19 +56,20 @@ void shutdown_request(int action, const char *why)
 static void unmount_all(void)
 {
 	static char buf[32768];
-	char *mp[512];
-	int n = mountinfo_points(buf, sizeof buf, mp, 512);
+	static struct mnt m[512];
+	int n = mountinfo_read(buf, sizeof buf, m, 512);
 
 	for (int i = n - 1; i >= 0; i--) {
-		if (!strcmp(mp[i], "/"))
+		const char *mp = m[i].point;
+		if (!strcmp(mp, "/"))
 			continue;
-		if (umount2(mp[i], 0) == 0)
+		if (umount2(mp, 0) == 0)
 			continue;
 		/* Busy: remount read-only (flushes and marks it clean), then detach. */
-		if (mount(0, mp[i], 0, MS_REMOUNT | MS_RDONLY, 0) < 0 && errno != EINVAL)
-			debug("remount-ro %s: %s", mp[i], strerror(errno));
-		if (umount2(mp[i], MNT_DETACH) < 0)
-			debug("umount %s: %s", mp[i], strerror(errno));
+		if (mount(0, mp, 0, MS_REMOUNT | MS_RDONLY, 0) < 0 && errno != EINVAL)
+			debug("remount-ro %s: %s", mp, strerror(errno));
+		if (umount2(mp, MNT_DETACH) < 0)
+			debug("umount %s: %s", mp, strerror(errno));
 	}
 	/* The root (rootfs in an initramfs) cannot go; read-only is all it can be. */
 	(void)mount(0, "/", 0, MS_REMOUNT | MS_RDONLY, 0);
