@@ -9,12 +9,15 @@
  * namespace's id map: tenant root becomes the tenant's private host uid range. Finally it
  * keeps only CAP_KILL, forgets the configuration, and becomes the tenant's reaper.
  *
- * The reaper stays outside the tenant's user namespace: the tenant cannot signal, ptrace
- * or read it, and it is non-dumpable, so its /proc/1/exe cannot be opened from inside.
+ * The reaper stays outside the tenant's user namespace and is non-dumpable: the tenant
+ * cannot ptrace it, read its memory or open its /proc/1/exe. It shares the tenant root's
+ * host uid, so the tenant can signal it: as its PID namespace's init it ignores SIGKILL and
+ * SIGSTOP from inside, and forwards the rest to the main process, which hurts no one else.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <signal.h>
 #include <linux/capability.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -131,6 +134,14 @@ void child_main(const struct tenant_conf *t, int slot, int report_w, int log_w)
 	uint64_t host, count;
 
 	take_fds(report_w, log_w);
+	/* PID 1 ignores SIGCHLD (the kernel frees its orphans); we wait for ours, so it is
+	 * ours again, and blocked until reaper_run waits for it: an exit before then must stay
+	 * pending, not be discarded by the default action. */
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	if (signal(SIGCHLD, SIG_DFL) == SIG_ERR || sigprocmask(SIG_BLOCK, &chld, 0) < 0)
+		child_fail("signals", "SIGCHLD");
 	/* The tenant sees us as its PID 1: our command line is none of its business. */
 	if (S.args) {
 		memset(S.args, 0, S.args_len);

@@ -2,14 +2,13 @@
  * child_exec.c - the tenant's main process, from fork() in the reaper to exec() (child world:
  * fails fast through child_fail, which its reaper forwards to PID 1).
  *
- * It enters a second user namespace (nested in the reaper's) together with a new mount
- * namespace: the kernel copies the finished mount tree into it and marks every mount
- * locked, so even a tenant root with CAP_SYS_ADMIN cannot unmount or remount-rw the covers
- * over /proc, /sys or its root. Its uts, ipc, net and cgroup namespaces were created with
- * the reaper and belong to the outer user namespace: the tenant uses them but cannot
- * reconfigure them (its hostname and loopback are set before it starts). The reaper stays
- * in the outer user namespace, where the tenant cannot ptrace it, read its memory or open
- * its /proc/1/exe.
+ * It enters a user namespace of its own (its root mapped by the reaper onto the tenant's
+ * host range) together with a new mount namespace: the kernel copies the finished mount tree
+ * into it and marks every mount locked, so even a tenant root with CAP_SYS_ADMIN cannot
+ * unmount or remount-rw the covers over /proc, /sys or its root. Its uts, ipc, net and cgroup
+ * namespaces were created with the reaper and belong to the host's user namespace: the
+ * tenant uses them but cannot reconfigure them (its hostname and loopback are set before it
+ * starts).
  *
  * Then, in order: ids, keyring, rlimits, capabilities, user, workdir,
  * no_new_privs, seccomp, environment, exec. The order matters: each step needs the

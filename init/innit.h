@@ -33,6 +33,7 @@ struct tenant {
 	uint64_t started_ms, restart_at_ms, kill_at_ms;
 	uint32_t backoff_ms;
 	unsigned restarts;
+	int pidfd;  /* of the running reaper (or shell): readable when it exits */
 	int cg_fd;  /* the tenant's cgroup directory, -1 without one */
 	int oom_wd; /* inotify watch on its memory.events, -1 without */
 	unsigned long oom_kills;
@@ -74,7 +75,6 @@ void tenants_forget_output(void);
 void tenant_reaped(struct tenant *t, int status);
 void tenant_read_report(struct tenant *t);
 void tenant_read_log(struct tenant *t);
-struct tenant *tenant_by_pid(pid_t pid);
 int tenants_running(void);
 
 /* spawn.c: start a tenant or the shell; returns the pid or -1 (PID 1 world). */

@@ -1,11 +1,14 @@
 /*
- * loop.c - PID 1's one wait point: epoll over a signalfd, one timerfd and the tenants'
- * pipes. Nothing else in PID 1 waits. Idle means blocked in epoll_wait with no timer armed:
- * zero wake-ups.
+ * loop.c - PID 1's one wait point: epoll over a signalfd, one timerfd, the tenants' pipes
+ * and the pidfds of PID 1's own children. Nothing else in PID 1 waits. Idle means blocked in
+ * epoll_wait with no timer armed: zero wake-ups.
  *
- * Signals: everything PID 1 handles is blocked and read from the signalfd, so no handler
- * ever runs asynchronously. SIGCHLD is level-triggered by nature but coalesces (one pending
- * SIGCHLD may stand for many exits), so each one drains waitpid(WNOHANG) until it is empty.
+ * Reaping costs PID 1 nothing: SIGCHLD is ignored, so the kernel frees every orphan that
+ * exits (the work is done in the exiting task, and no zombie ever exists). PID 1's own
+ * children (tenants' reapers, the shell) are made with exit_signal 0, which the kernel does
+ * not free on its own; each comes with a pidfd that becomes readable when it exits, and
+ * waitid(P_PIDFD) collects its status. Signals PID 1 acts on are blocked and read from the
+ * signalfd, so no handler ever runs asynchronously.
  */
 #include <errno.h>
 #include <signal.h>
@@ -20,7 +23,7 @@
 #include "innit.h"
 #include "log.h"
 
-enum { EV_SIGNAL = 0, EV_TIMER = 1, EV_REPORT = 2, EV_LOG = 3, EV_INOTIFY = 4 };
+enum { EV_SIGNAL = 0, EV_TIMER = 1, EV_REPORT = 2, EV_LOG = 3, EV_INOTIFY = 4, EV_EXIT = 5 };
 
 static sigset_t handled;
 
@@ -33,7 +36,12 @@ void loop_watch(int fd, uint32_t kind, uint32_t index)
 
 int loop_init(void)
 {
-	static const int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGUSR1, SIGUSR2, SIGPWR, SIGHUP};
+	static const int sigs[] = {SIGINT, SIGTERM, SIGUSR1, SIGUSR2, SIGPWR, SIGHUP};
+	struct sigaction ign = {.sa_handler = SIG_IGN};
+
+	/* Orphans are freed by the kernel as they exit (see the top of this file). */
+	if (sigaction(SIGCHLD, &ign, 0) < 0)
+		return -1;
 
 	sigemptyset(&handled);
 	for (unsigned i = 0; i < sizeof sigs / sizeof *sigs; i++)
@@ -83,24 +91,10 @@ void loop_rearm_timer(void)
 		S.timer_armed_ms = next;
 }
 
-static void reap(void)
-{
-	int st;
-	pid_t pid;
-
-	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-		struct tenant *t = tenant_by_pid(pid);
-		if (t)
-			tenant_reaped(t, st);
-		/* else: an orphan that was reparented to us; reaping it was the whole job */
-	}
-}
-
 static void on_signal(void)
 {
 	struct signalfd_siginfo si[8];
 	ssize_t n;
-	int chld = 0;
 
 	/* A short read means the queue is empty: one read per wake-up in the usual case
 	 * (a coalesced SIGCHLD), not a second one just to learn EAGAIN. */
@@ -110,9 +104,6 @@ static void on_signal(void)
 			break;
 		for (size_t i = 0; i < (size_t)n / sizeof *si; i++) {
 			switch (si[i].ssi_signo) {
-			case SIGCHLD:
-				chld = 1;
-				break;
 			case SIGUSR1:
 				shutdown_request(ACT_HALT, "SIGUSR1");
 				break;
@@ -137,8 +128,6 @@ static void on_signal(void)
 			}
 		}
 	}
-	if (chld)
-		reap();
 }
 
 static void on_timer(void)
@@ -152,6 +141,17 @@ static void on_timer(void)
 	else
 		tenants_start_ready();
 	loop_rearm_timer();
+}
+
+/* One of PID 1's own children has exited: collect its status, which also frees it. */
+static void on_exit_of(struct tenant *t)
+{
+	siginfo_t si = {0};
+	if (t->pidfd < 0 || waitid(P_PIDFD, (id_t)t->pidfd, &si, WEXITED | WNOHANG | __WALL) < 0 ||
+	    si.si_pid == 0)
+		return; /* not yet (a spurious wake-up), or already collected */
+	int st = si.si_code == CLD_EXITED ? (si.si_status & 0xff) << 8 : si.si_status & 0x7f;
+	tenant_reaped(t, st);
 }
 
 static void on_inotify(void)
@@ -198,6 +198,9 @@ void loop_run(void)
 				/* The fd may have been closed by an earlier event in this batch. */
 				if (t->report_fd >= 0)
 					tenant_read_report(t);
+				break;
+			case EV_EXIT:
+				on_exit_of(t);
 				break;
 			case EV_INOTIFY:
 				on_inotify();

@@ -97,7 +97,8 @@ static void finish(void)
 	(void)kill(-1, SIGKILL); /* ESRCH: nobody left */
 	for (int i = 0; i < 100; i++) {
 		pid_t p;
-		while ((p = waitpid(-1, 0, WNOHANG)) > 0)
+		/* __WALL: our children are made with exit_signal 0 (see loop.c). */
+		while ((p = waitpid(-1, 0, WNOHANG | __WALL)) > 0)
 			;
 		if (p < 0 && errno == ECHILD)
 			break;

@@ -7,6 +7,7 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -47,8 +48,10 @@ pid_t spawn_tenant(struct tenant *t, int index)
 	    .flags = CLONE_NEWNS | (ns & NS_PID ? CLONE_NEWPID : 0) |
 		     (ns & NS_UTS ? CLONE_NEWUTS : 0) | (ns & NS_IPC ? CLONE_NEWIPC : 0) |
 		     (ns & NS_NET ? CLONE_NEWNET : 0) | (ns & NS_CGROUP ? CLONE_NEWCGROUP : 0),
-	    .exit_signal = SIGCHLD,
+	    .pidfd = (uint64_t)(uintptr_t)&t->pidfd,
+	    .exit_signal = 0, /* not freed by the kernel: we collect it through its pidfd */
 	};
+	ca.flags |= CLONE_PIDFD;
 	if (t->cg_fd >= 0) {
 		ca.flags |= CLONE_INTO_CGROUP;
 		ca.cgroup = (uint64_t)t->cg_fd;
@@ -83,16 +86,19 @@ fail:
  */
 pid_t spawn_shell(struct tenant *t)
 {
-	pid_t pid = fork();
+	struct clone_args ca = {.flags = CLONE_PIDFD, .pidfd = (uint64_t)(uintptr_t)&t->pidfd};
+	long pid = syscall(SYS_clone3, &ca, sizeof ca);
 	if (pid < 0) {
-		err("shell: fork: %s", strerror(errno));
+		err("shell: clone3: %s", strerror(errno));
 		return -1;
 	}
 	if (pid > 0) {
 		t->report_fd = t->log_fd = -1;
-		return pid;
+		return (pid_t)pid;
 	}
-	/* Child world from here. */
+	/* Child world from here. PID 1 ignores SIGCHLD; the shell's own children must not be
+	 * freed behind its back. */
+	(void)signal(SIGCHLD, SIG_DFL);
 	sigset_t none;
 	(void)setsid(); /* a fresh child is never a group leader: cannot fail */
 	if (!S.test_mode) {

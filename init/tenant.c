@@ -21,7 +21,7 @@
 #define BACKOFF_MAX_MS 30000
 #define HEALTHY_MS     10000
 
-enum { EV_REPORT = 2, EV_LOG = 3 }; /* epoll kinds, see loop.c */
+enum { EV_REPORT = 2, EV_LOG = 3, EV_EXIT = 5 }; /* epoll kinds, see loop.c */
 
 /* Page-aligned: MADV_WIPEONFORK takes whole pages of anonymous memory only. */
 static char rings[MAX_TENANTS][RING_SIZE] __attribute__((aligned(4096)));
@@ -36,7 +36,7 @@ void tenants_init(void)
 	S.ntenants = S.conf.ntenants;
 	for (int i = 0; i <= S.ntenants; i++) {
 		struct tenant *t = &S.tenants[i];
-		t->report_fd = t->log_fd = t->cg_fd = t->oom_wd = -1;
+		t->report_fd = t->log_fd = t->pidfd = t->cg_fd = t->oom_wd = -1;
 		t->backoff_ms = BACKOFF_MIN_MS;
 		t->main_status = -1;
 		if (i < S.ntenants) {
@@ -51,14 +51,6 @@ void tenants_init(void)
 	sh->name = "shell";
 	if (S.conf.g[G_SHELL].argv)
 		sh->state = TS_WAITING;
-}
-
-struct tenant *tenant_by_pid(pid_t pid)
-{
-	for (int i = 0; i <= S.ntenants; i++)
-		if (S.tenants[i].pid == pid && S.tenants[i].state == TS_RUNNING)
-			return &S.tenants[i];
-	return 0;
 }
 
 int tenants_running(void)
@@ -95,6 +87,7 @@ static void start_tenant(struct tenant *t)
 		loop_watch(t->report_fd, EV_REPORT, (uint32_t)index_of(t));
 	if (t->log_fd >= 0)
 		loop_watch(t->log_fd, EV_LOG, (uint32_t)index_of(t));
+	loop_watch(t->pidfd, EV_EXIT, (uint32_t)index_of(t));
 	debug("%s: spawned, pid %d", t->name, (int)pid);
 }
 
@@ -279,6 +272,7 @@ void tenant_reaped(struct tenant *t, int status)
 		tenant_read_log(t);
 	close_fd(&t->report_fd);
 	close_fd(&t->log_fd);
+	close_fd(&t->pidfd);
 	t->pid = 0;
 	/* Stragglers (possible without a PID namespace) go with the tenant; and an OOM kill
 	 * is reported before the exit it caused. */
