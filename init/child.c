@@ -123,6 +123,7 @@ static void forget_config(void)
 	explicit_bzero(S.conf.t, sizeof *S.conf.t * (size_t)S.conf.ntenants);
 	explicit_bzero(S.conf.arena, S.conf.used);
 	explicit_bzero(S.conf.g, sizeof S.conf.g);
+	explicit_bzero(S.conf.lasterr, sizeof S.conf.lasterr); /* may quote a value */
 	tenants_forget_output(); /* before the tenants' table it reads */
 	explicit_bzero(S.tenants, sizeof *S.tenants * (size_t)(S.ntenants + 1));
 }

@@ -27,6 +27,7 @@ struct tenant {
 	uint8_t state;
 	uint8_t execd;	 /* the main process reached exec() this run */
 	uint8_t killed;	 /* SIGKILL sent during shutdown */
+	uint8_t cut;	 /* the last output line was cut at the buffer's size */
 	int report_fd;	 /* reaper -> PID 1: "S", "E msg", "X status" lines */
 	int log_fd;	 /* the tenant's stdout+stderr */
 	int main_status; /* raw wait status of the main process, -1 if unknown */

@@ -72,6 +72,7 @@ static void start_tenant(struct tenant *t)
 	t->killed = 0;
 	t->main_status = -1;
 	t->rlen = t->llen = 0;
+	t->cut = 0;
 	t->started_ms = now_ms();
 	pid_t pid = t->conf ? spawn_tenant(t, index_of(t)) : spawn_shell(t);
 	if (pid < 0) {
@@ -156,13 +157,17 @@ static void relay_lines(struct tenant *t, int flush)
 	for (size_t i = 0; i < t->llen; i++) {
 		if (t->lbuf[i] != '\n')
 			continue;
-		emit_line(t, t->lbuf + start, i - start);
+		/* The newline that ends a line already cut at the buffer's size is not a line. */
+		if (!(i == 0 && t->cut))
+			emit_line(t, t->lbuf + start, i - start);
+		t->cut = 0;
 		start = i + 1;
 	}
 	/* A full buffer without a newline, or the tail at EOF, goes out as one line. */
 	if (start == 0 && (t->llen == sizeof t->lbuf - 1 || (flush && t->llen))) {
 		emit_line(t, t->lbuf, t->llen);
 		start = t->llen;
+		t->cut = 1;
 	}
 	memmove(t->lbuf, t->lbuf + start, t->llen - start);
 	t->llen = (uint16_t)(t->llen - start);

@@ -123,3 +123,12 @@ tenant.t.exec=/bin/sh -c 'echo started'"
 grep -q 'innit: t: open mount target proc: Symbolic link loop' "$WORK/evil.out" &&
 	! grep -q 't| started' "$WORK/evil.out"
 check symlink-target "$WORK/evil.out" "a symlinked /proc in the image is refused, tenant not run"
+
+# --- output relay: a line of exactly the buffer's size is one line, not one plus an empty one -
+run_innit "$WORK/cut.out" "innit.exit=a" "
+tenant.a.root=$R
+tenant.a.restart=no
+tenant.a.exec=/bin/sh -c 'head -c 255 /dev/zero | tr \"\\\\0\" x; echo; echo next'"
+[ "$(grep -c '^a| ' "$WORK/cut.out")" -eq 2 ] && grep -q '^a| next$' "$WORK/cut.out" &&
+	grep -Eq '^a\| x{255}$' "$WORK/cut.out"
+check relay-long-line "$WORK/cut.out" "a 255-byte line and the next one: two output lines"
