@@ -82,9 +82,11 @@ report_attacks "$out"
 # --- host-side checks of the same run ---------------------------------------------------------
 # Every process of a tenant runs as a host uid of its tenant's range, never host root. Not
 # counted: the host's own (PID 1, the operator's /bin/busybox commands) and the reapers (shown
-# as "innit"), which are innit's code, not the tenant's (docs/security.md).
+# as "innit"; or, caught in the first instants after clone, still under innit's full command
+# line while they set the tenant up as host root), which are innit's code, not the tenant's
+# (docs/security.md).
 sort -u "$WORK/attack-ps.txt" | awk '$1 ~ /^[0-9]+$/ && $1 != 1 && $3 != "/bin/busybox" {
-	if ($3 == "innit" && NF == 3) { reaper[$2] = 1; next }
+	if (($3 == "innit" && NF == 3) || $3 ~ /\/innit$/) { reaper[$2] = 1; next }
 	seen[$1] = 1; if ($2 ~ /^[0-9]+$/ && $2 >= 65536) good[$1] = 1; else who[$1] = $0 }
      END { for (p in seen) { n++; if (!good[p]) { bad = 1; print "not a tenant uid: " who[p] } }
 	   for (u in reaper) r = r " " u
