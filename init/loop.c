@@ -143,14 +143,25 @@ static void on_timer(void)
 	loop_rearm_timer();
 }
 
-/* One of PID 1's own children has exited: collect its status, which also frees it. */
+/*
+ * One of PID 1's own children has exited (its pidfd is readable): collect its status, which
+ * also frees it. A child that has exec'd (the operator shell) got SIGCHLD back as its exit
+ * signal from execve, so the kernel may have freed it already: ECHILD then, and no status,
+ * which for the shell is never needed. Either way it is gone, and its pidfd is closed.
+ */
 static void on_exit_of(struct tenant *t)
 {
 	siginfo_t si = {0};
-	if (t->pidfd < 0 || waitid(P_PIDFD, (id_t)t->pidfd, &si, WEXITED | WNOHANG | __WALL) < 0 ||
-	    si.si_pid == 0)
-		return; /* not yet (a spurious wake-up), or already collected */
-	int st = si.si_code == CLD_EXITED ? (si.si_status & 0xff) << 8 : si.si_status & 0x7f;
+	int st = 0;
+	if (t->pidfd < 0)
+		return;
+	if (waitid(P_PIDFD, (id_t)t->pidfd, &si, WEXITED | WNOHANG | __WALL) == 0) {
+		if (si.si_pid == 0)
+			return; /* a spurious wake-up: not yet */
+		st = si.si_code == CLD_EXITED ? (si.si_status & 0xff) << 8 : si.si_status & 0x7f;
+	} else if (errno != ECHILD) {
+		err("%s: waitid: %s", t->name, strerror(errno));
+	}
 	tenant_reaped(t, st);
 }
 

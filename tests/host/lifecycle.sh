@@ -86,3 +86,11 @@ tenant.a.root=$R
 tenant.a.exec=/bin/sleep 30"
 awk '/a: exec/ {a=NR} /b: spawned/ {b=NR} END {exit !(a && b && a < b)}' "$WORK/after.out"
 check after-order "$WORK/after.out" "b is spawned only after a reached exec"
+
+# --- the operator shell's exit is noticed at once, so a shutdown it asked for is quick ----------
+# (A shell that has exec'd is freed by the kernel as soon as it exits; innit must still see it.)
+run_innit "$WORK/shellexit.out" "innit.stop-timeout=10s" "
+shell=/bin/sh -c 'kill -TERM 1'"
+awk '/innit: reboot after [0-9]+ ms/ { ms = $4 } END { exit !(ms != "" && ms < 1000) }' \
+	"$WORK/shellexit.out"
+check shell-exit-noticed "$WORK/shellexit.out" "a shutdown requested by the exiting shell takes < 1 s, not its stop-timeout"
