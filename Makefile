@@ -18,7 +18,7 @@ CFLAGS  := -std=c11 -D_GNU_SOURCE -Os $(WARN) -ffunction-sections -fdata-section
 	   -ffile-prefix-map=$(CURDIR)=. -isystem $(B)/uapi
 LDFLAGS := -static -Wl,--gc-sections -Wl,--build-id=none -s
 
-.PHONY: all initramfs kernel run check unit host-test vm-test lint deps clean
+.PHONY: all initramfs kernel run check unit host-test vm-test lint deps clean bench
 all: $(B)/innit
 
 # musl-gcc sees only musl's headers; the kernel's UAPI headers are linked in beside them.
@@ -47,10 +47,14 @@ kernel:
 	scripts/deps.sh kernel
 	scripts/kernel.sh $(B)/bzImage
 
+# Each target installs what it needs first (scripts/deps.sh is silent when all is there),
+# then builds: the compilers must exist before make looks at its prerequisites.
 deps:
-	scripts/deps.sh run kernel check
+	scripts/deps.sh run kernel check bench
 
-run: deps $(B)/innit initramfs
+run:
+	scripts/deps.sh run kernel
+	$(MAKE) all initramfs
 	@[ -f $(KERNEL) ] || $(MAKE) kernel
 	qemu/run -k $(KERNEL)
 
@@ -65,14 +69,20 @@ $(B)/unit: tests/unit/*.c $(PURE) $(HDRS)
 unit: $(B)/unit
 	$(B)/unit
 
-check: deps all initramfs $(B)/unit
+check:
+	scripts/deps.sh check kernel bench
+	$(MAKE) all initramfs $(B)/unit
 	@[ -f $(KERNEL) ] || $(MAKE) kernel
 	tests/run
 
 lint:
-	clang-format --dry-run --Werror init/*.c init/*.h tools/*.c tests/unit/*.c
-	cppcheck -q --enable=warning,style,portability --error-exitcode=1 \
-	  --suppress=missingIncludeSystem -D__x86_64__ init tools
+	sh tests/lint/lint.sh
 
 clean:
 	rm -rf $(B)
+
+bench:
+	scripts/deps.sh bench kernel
+	$(MAKE) all initramfs
+	@[ -f $(KERNEL) ] || $(MAKE) kernel
+	bench/run $(if $(QUICK),--quick)

@@ -95,8 +95,10 @@ static __attribute__((noinline)) void scrub_stack(void)
 
 static void read_config(const char *cmdline, const char *conf_path)
 {
-	static char buf[65536];
+	/* Big enough for a thousand tenants' file; only the bytes read become resident. */
+	static char buf[262144];
 	ssize_t n;
+	size_t touched = 0;
 
 	conf_init(&S.conf);
 	if (cmdline) {
@@ -106,7 +108,7 @@ static void read_config(const char *cmdline, const char *conf_path)
 		if (n < 0)
 			err("/proc/cmdline: %s", strerror(errno));
 		else
-			conf_parse_cmdline(&S.conf, buf, (size_t)n);
+			conf_parse_cmdline(&S.conf, buf, (size_t)(touched = (size_t)n));
 	}
 	set_log_level();
 
@@ -115,6 +117,8 @@ static void read_config(const char *cmdline, const char *conf_path)
 	if (S.test_mode && !conf_path && !S.conf.src[G_CONF])
 		path = 0;
 	n = path ? read_file(path, buf, sizeof buf) : 0;
+	if (n > 0 && (size_t)n > touched)
+		touched = (size_t)n;
 	if (!path) {
 		/* nothing to read */
 	} else if (n < 0) {
@@ -130,7 +134,7 @@ static void read_config(const char *cmdline, const char *conf_path)
 	set_log_level(); /* the file may set it too */
 	/* The raw text (every tenant's env.*) is parsed now; a reaper forked later must not
 	 * carry it in its memory. */
-	explicit_bzero(buf, sizeof buf);
+	explicit_bzero(buf, touched);
 }
 
 int main(int argc, char **argv)

@@ -90,8 +90,10 @@ scan() {
 		bench)
 			need_build
 			need_qemu
-			need python3 have python3
 			need tini have tini
+			need s6 have s6-svscan
+			need bubblewrap have bwrap
+			need gnuplot-nox have gnuplot
 			need catatonit have catatonit
 			need dumb-init have dumb-init
 			;;
