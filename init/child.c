@@ -19,7 +19,9 @@
 #include <grp.h>
 #include <signal.h>
 #include <linux/capability.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -40,9 +42,12 @@ void child_report(const char *line)
 
 void child_fail(const char *step, const char *path)
 {
-	char line[256];
+	char line[REPORT_BUF];
 	int e = errno;
-	fmt(line, sizeof line, "E %s %s: %s\n", step, path, strerror(e));
+	/* Cut to fit PID 1's report buffer, newline included (a longer line is dropped). */
+	size_t n = fmt(line, sizeof line - 1, "E %s %s: %s", step, path, strerror(e));
+	line[n] = '\n';
+	line[n + 1] = '\0';
 	child_report(line);
 	_exit(127);
 }
@@ -115,17 +120,35 @@ static void drop_to_tenant_uid(uid_t uid)
 		child_fail("prctl", "dumpable");
 }
 
+/*
+ * Forgets n bytes at p without copying them first: whole pages are dropped with
+ * MADV_DONTNEED (private anonymous memory then reads as zeros, and a page this process
+ * shared with PID 1 is never duplicated just to be cleared); only the partial pages at the
+ * edges are written. Where madvise is missing, everything is cleared by hand.
+ */
+static void forget(void *p, size_t n)
+{
+	uintptr_t a = (uintptr_t)p, end = a + n;
+	uintptr_t first = (a + 4095) & ~(uintptr_t)4095, last = end & ~(uintptr_t)4095;
+	if (first >= last || madvise((void *)first, last - first, MADV_DONTNEED) < 0) {
+		explicit_bzero(p, n);
+		return;
+	}
+	explicit_bzero(p, first - a);
+	explicit_bzero((void *)last, end - last);
+}
+
 /* Drops PID 1's memory of every tenant's configuration (ours included: the main process
  * has its own copy). The reaper needs none of it, and must expose none of it. */
 static void forget_config(void)
 {
 	/* Just the parts in use: clearing all of it would copy every page into this process. */
-	explicit_bzero(S.conf.t, sizeof *S.conf.t * (size_t)S.conf.ntenants);
-	explicit_bzero(S.conf.arena, S.conf.used);
+	forget(S.conf.t, sizeof *S.conf.t * (size_t)S.conf.ntenants);
+	forget(S.conf.arena, S.conf.used);
 	explicit_bzero(S.conf.g, sizeof S.conf.g);
 	explicit_bzero(S.conf.lasterr, sizeof S.conf.lasterr); /* may quote a value */
 	tenants_forget_output(); /* before the tenants' table it reads */
-	explicit_bzero(S.tenants, sizeof *S.tenants * (size_t)(S.ntenants + 1));
+	forget(S.tenants, sizeof *S.tenants * (size_t)(S.ntenants + 1));
 }
 
 void child_main(const struct tenant_conf *t, int slot, int report_w, int log_w)
@@ -197,7 +220,7 @@ void child_main(const struct tenant_conf *t, int slot, int report_w, int log_w)
 	forget_config();
 
 	/* Its failure report, if any, arrives before EOF (the pipe is CLOEXEC: EOF = exec'd). */
-	char line[256];
+	char line[REPORT_BUF];
 	ssize_t n;
 	do
 		n = read(ep[0], line, sizeof line - 1);
@@ -209,5 +232,7 @@ void child_main(const struct tenant_conf *t, int slot, int report_w, int log_w)
 	} else {
 		child_report("S\n");
 	}
+	/* Setting up the tenant went deep; the reaper needs a few hundred bytes of stack. */
+	forget_dead_stack();
 	reaper_run(pid, CHILD_REPORT_FD);
 }

@@ -17,8 +17,9 @@ enum tenant_state {
 	TS_DONE,    /* exited for good, or never startable */
 };
 
-#define LINE_BUF  256
-#define RING_SIZE 65536 /* the last output of each tenant, kept for innit ctl logs */
+#define LINE_BUF   256
+#define REPORT_BUF 128	 /* the reaper's report lines: "S", "X status", "E what" (cut to fit) */
+#define RING_SIZE  65536 /* the last output of each tenant, kept for innit ctl logs */
 
 struct tenant {
 	struct tenant_conf *conf; /* NULL for the operator shell */
@@ -42,8 +43,8 @@ struct tenant {
 	uint32_t ring_head;
 	unsigned long dropped; /* output lines the console could not take */
 	uint16_t rlen, llen;
-	char rbuf[LINE_BUF]; /* partial report line */
-	char lbuf[LINE_BUF]; /* partial output line */
+	char rbuf[REPORT_BUF]; /* partial report line */
+	char lbuf[LINE_BUF];   /* partial output line */
 };
 
 enum shutdown_action { ACT_NONE, ACT_HALT, ACT_POWEROFF, ACT_REBOOT };
@@ -101,6 +102,9 @@ struct tenant *cgroup_tenant_by_wd(int wd);
 /* shutdown.c */
 void shutdown_request(int action, const char *why);
 void shutdown_progress(void);
+
+/* main.c: drops the dead part of the stack below the caller (see there). */
+void forget_dead_stack(void);
 
 /* boot.c */
 void boot_mounts(void);

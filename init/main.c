@@ -12,7 +12,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -83,14 +85,29 @@ static void set_log_level(void)
 		log_level = S.conf.kernel_quiet ? LOG_WARN : LOG_INFO;
 }
 
-/* Clears the stack below main's frame, where the parser's line and word buffers held the
- * configuration's text: every reaper is forked with a copy of this stack. noinline, so the
- * buffer really lies where those frames were. */
+/* Clears the stack by hand, where madvise is missing (see forget_dead_stack). noinline, so
+ * its buffer really lies where the parser's frames were. */
 static __attribute__((noinline)) void scrub_stack(void)
 {
 	char pad[32768];
 	explicit_bzero(pad, sizeof pad);
 	__asm__ volatile("" : : "r"(pad) : "memory"); /* keep the buffer and the clearing */
+}
+
+/*
+ * The stack below our caller's frame is dead: the parser's line and word buffers held the
+ * configuration's text there, and every reaper is forked with a copy of this stack. Its
+ * pages are dropped (MADV_DONTNEED: they read as zeros, and stop being resident) rather than
+ * written over; one page under our own frame is kept for the madvise call itself.
+ */
+__attribute__((noinline)) void forget_dead_stack(void)
+{
+	char here;
+	uintptr_t top = ((uintptr_t)&here & ~(uintptr_t)4095) - 4096, len = 256 * 1024;
+	__asm__ volatile("" : : "r"(&here) : "memory");
+	/* ENOMEM: part of the range was never mapped; the rest was dropped all the same. */
+	if (madvise((void *)(top - len), len, MADV_DONTNEED) < 0 && errno != ENOMEM)
+		scrub_stack();
 }
 
 static void read_config(const char *cmdline, const char *conf_path)
@@ -176,7 +193,7 @@ int main(int argc, char **argv)
 		(void)setrlimit(RLIMIT_NOFILE, &nofile); /* raising soft to hard cannot fail */
 	}
 	read_config(cmdline, conf_path);
-	scrub_stack();
+	forget_dead_stack();
 	/* The level is known only now: the first timeline line says when we really began. */
 	debug("started at %llu ms", (unsigned long long)S.boot_ms);
 	debug("config read: %d tenants", S.conf.ntenants);
