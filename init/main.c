@@ -85,29 +85,39 @@ static void set_log_level(void)
 		log_level = S.conf.kernel_quiet ? LOG_WARN : LOG_INFO;
 }
 
-/* Clears the stack by hand, where madvise is missing (see forget_dead_stack). noinline, so
- * its buffer really lies where the parser's frames were. */
-static __attribute__((noinline)) void scrub_stack(void)
+/* Clears the 12 KiB of stack right under its caller by hand. noinline, so its buffer really
+ * lies where the parser's frames were. */
+static __attribute__((noinline)) void clear_stack_top(void)
 {
-	char pad[32768];
+	char pad[12288];
 	explicit_bzero(pad, sizeof pad);
 	__asm__ volatile("" : : "r"(pad) : "memory"); /* keep the buffer and the clearing */
 }
 
+/* The same, 48 KiB deep, for kernels without madvise(2). */
+static __attribute__((noinline)) void clear_stack_deep(void)
+{
+	char pad[49152];
+	explicit_bzero(pad, sizeof pad);
+	__asm__ volatile("" : : "r"(pad) : "memory");
+}
+
 /*
  * The stack below our caller's frame is dead: the parser's line and word buffers held the
- * configuration's text there, and every reaper is forked with a copy of this stack. Its
- * pages are dropped (MADV_DONTNEED: they read as zeros, and stop being resident) rather than
- * written over; one page under our own frame is kept for the madvise call itself.
+ * configuration's text there, and every reaper is forked with a copy of this stack. The
+ * pages next to our frame (which the madvise call itself needs) are cleared by hand; the
+ * rest are dropped with MADV_DONTNEED: they read as zeros and stop being resident, where
+ * writing zeros over them would have kept them resident.
  */
 __attribute__((noinline)) void forget_dead_stack(void)
 {
 	char here;
-	uintptr_t top = ((uintptr_t)&here & ~(uintptr_t)4095) - 4096, len = 256 * 1024;
+	uintptr_t top = ((uintptr_t)&here & ~(uintptr_t)4095) - 8192, len = 256 * 1024;
 	__asm__ volatile("" : : "r"(&here) : "memory");
+	clear_stack_top();
 	/* ENOMEM: part of the range was never mapped; the rest was dropped all the same. */
 	if (madvise((void *)(top - len), len, MADV_DONTNEED) < 0 && errno != ENOMEM)
-		scrub_stack();
+		clear_stack_deep(); /* no madvise: clear by hand, deep enough for the parser */
 }
 
 static void read_config(const char *cmdline, const char *conf_path)
