@@ -18,15 +18,17 @@ uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-void log_raw(const char *buf, unsigned long len)
+int log_raw(const char *buf, unsigned long len)
 {
 	ssize_t w;
 	/* One attempt: a full console must cost PID 1 a counter, not a stall. */
 	do
 		w = write(2, buf, len);
 	while (w < 0 && errno == EINTR);
-	if (w != (ssize_t)len)
-		log_dropped++;
+	if (w == (ssize_t)len)
+		return 0;
+	log_dropped++;
+	return -1;
 }
 
 void log_msg(int level, const char *f, ...)

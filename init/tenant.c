@@ -131,7 +131,7 @@ static void close_fd(int *fd)
 /* Writes "NAME| text\n" with the tenant's control bytes made visible (^[ for ESC, as cat -v
  * does): a tenant must not move the operator's cursor, clear the screen, retitle the
  * terminal, or use \r to print a line that looks like innit's own. */
-static void emit_line(const struct tenant *t, const char *s, size_t n)
+static void emit_line(struct tenant *t, const char *s, size_t n)
 {
 	char out[2 * LINE_BUF + 40];
 	size_t o = fmt(out, sizeof out, "%s| ", t->name);
@@ -146,7 +146,8 @@ static void emit_line(const struct tenant *t, const char *s, size_t n)
 		}
 	}
 	out[o++] = '\n';
-	log_raw(out, o);
+	if (log_raw(out, o) < 0)
+		t->dropped++;
 }
 
 /* Each complete line goes out; a line longer than the buffer is cut at its size. */
@@ -279,6 +280,10 @@ void tenant_reaped(struct tenant *t, int status)
 	close_fd(&t->log_fd);
 	close_fd(&t->pidfd);
 	t->pid = 0;
+	if (t->dropped) { /* the console could not keep up with this tenant's output */
+		warn("%s: %lu output lines dropped (console full)", t->name, t->dropped);
+		t->dropped = 0;
+	}
 	/* Stragglers (possible without a PID namespace) go with the tenant; and an OOM kill
 	 * is reported before the exit it caused. */
 	if (t->cg_fd >= 0) {

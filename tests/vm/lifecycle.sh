@@ -91,3 +91,18 @@ rc=$?
 out=$WORK/vm-cad.out
 grep -q 'innit: .*Ctrl-Alt-Del: poweroff' "$out" && [ $rc -eq 0 ] && disk_checks cad "$out"
 check cad-clean-shutdown "$out" "Ctrl-Alt-Del powers off cleanly: file whole, e2fsck clean (rc $rc)"
+
+# --- 4. a tenant flooding its output slows neither PID 1 nor the other tenants --------------
+vm_boot "$WORK/vm-flood.out" -a "$base" -a "$(tr '\n' ' ' <<'EOF2'
+innit.tenant.flood.root=/srv/base innit.tenant.flood.exec="/bin/busybox yes floodfloodfloodfloodfloodflood"
+innit.tenant.heart.root=/srv/base innit.tenant.heart.exec="/bin/sh -c 'while :; do read u x </proc/uptime; echo beat $u; sleep 1; done'"
+innit.shell="/bin/sh -c 'sleep 6; poweroff'"
+EOF2
+)"
+rc=$?
+out=$WORK/vm-flood.out
+[ $rc -eq 0 ] && [ "$(grep -c '^flood| ' "$out")" -gt 1000 ] &&
+	awk '/heart\| beat/ { t = $3 + 0; if (n++ && t - last > 2.5) bad = 1; last = t }
+	     /innit: .*poweroff after [0-9]+ ms/ { ms = $(NF - 1) }
+	     END { exit !(n >= 5 && !bad && ms != "" && ms < 1000) }' "$out"
+check output-flood "$out" "a flooding tenant: heartbeat keeps its rhythm, shutdown still < 1 s"
