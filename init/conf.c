@@ -544,6 +544,13 @@ void conf_finish(struct conf *c)
 			report(c, LOG_ERR, 0, key, "invalid configuration, not started");
 		}
 	}
+	/* Allowed, since SPEC §3 lets a tenant drop any namespace, but never silently. */
+	for (int i = 0; i < c->ntenants; i++) {
+		if (c->t[i].invalid || ns_mask(c->t[i].v[T_NS].s) & NS_USER)
+			continue;
+		fmt(key, sizeof key, "tenant.%s.ns", c->t[i].name);
+		report(c, LOG_WARN, 0, key, "no user namespace: the tenant's root is host root");
+	}
 	/* Host id ranges must be disjoint: two tenants sharing host ids could signal and
 	 * ptrace each other's processes, whatever their namespaces. (An "auto" range never
 	 * meets another "auto" range; an explicit one may meet anything.) */

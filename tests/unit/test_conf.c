@@ -1511,3 +1511,14 @@ TEST(finish_uidmap_overlap_refused)
 	EXPECT_U(b->invalid, 1);
 	EXPECT_U(c->invalid, 0);
 }
+
+TEST(finish_warns_without_user_namespace)
+{
+	fresh();
+	file("tenant.a.root=/r\ntenant.a.ns=-user\ntenant.b.root=/r\n");
+	conf_finish(&C);
+	COUNTS(0, 1);
+	LASTERR("tenant.a.ns: no user namespace: the tenant's root is host root");
+	TENANT(a, "a");
+	EXPECT_U(a->invalid, 0);
+}
