@@ -86,7 +86,8 @@ pid_t spawn_shell(struct tenant *t);
 /* reaper.c: the tenant's PID 1 (child world, never returns). */
 void reaper_run(pid_t main_pid, int report_fd) __attribute__((noreturn));
 
-/* loop.c: the one wait point. */
+/* loop.c: the one wait point; what each watched descriptor is (with a tenant's index). */
+enum event_kind { EV_SIGNAL, EV_TIMER, EV_REPORT, EV_LOG, EV_INOTIFY, EV_EXIT };
 int loop_init(void);
 void loop_watch(int fd, uint32_t kind, uint32_t index);
 void loop_run(void) __attribute__((noreturn));

@@ -23,8 +23,6 @@
 #include "innit.h"
 #include "log.h"
 
-enum { EV_SIGNAL = 0, EV_TIMER = 1, EV_REPORT = 2, EV_LOG = 3, EV_INOTIFY = 4, EV_EXIT = 5 };
-
 static sigset_t handled;
 
 void loop_watch(int fd, uint32_t kind, uint32_t index)

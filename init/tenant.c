@@ -21,8 +21,6 @@
 #define BACKOFF_MAX_MS 30000
 #define HEALTHY_MS     10000
 
-enum { EV_REPORT = 2, EV_LOG = 3, EV_EXIT = 5 }; /* epoll kinds, see loop.c */
-
 /* Page-aligned: MADV_WIPEONFORK takes whole pages of anonymous memory only. */
 static char rings[MAX_TENANTS][RING_SIZE] __attribute__((aligned(4096)));
 

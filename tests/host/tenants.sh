@@ -132,3 +132,28 @@ tenant.a.exec=/bin/sh -c 'head -c 255 /dev/zero | tr \"\\\\0\" x; echo; echo nex
 [ "$(grep -c '^a| ' "$WORK/cut.out")" -eq 2 ] && grep -q '^a| next$' "$WORK/cut.out" &&
 	grep -Eq '^a\| x{255}$' "$WORK/cut.out"
 check relay-long-line "$WORK/cut.out" "a 255-byte line and the next one: two output lines"
+
+# --- the remaining tenant keys do what SPEC §3 says ---------------------------------------------
+run_innit "$WORK/keys.out" "innit.exit=k" "
+tenant.k.root=$R
+tenant.k.restart=no
+tenant.k.workdir=/tmp
+tenant.k.user=1000:2000
+tenant.k.rlimit.nofile=64:128
+tenant.k.tmp-size=1M
+tenant.k.net=none
+tenant.k.env.FOO=bar baz
+tenant.k.exec=/bin/sh -c 'echo WD \$(pwd) ID \$(id -u) \$(id -g) NOFILE \$(ulimit -Sn) \$(ulimit -Hn) FOO \"\$FOO\" TMPKB \$(df -k /tmp | tail -n 1 | tr -s \" \" | cut -d\" \" -f2) LO \$(cat /sys/class/net/lo/operstate)'
+tenant.quiet.root=$R
+tenant.quiet.log=null
+tenant.quiet.restart=no
+tenant.quiet.exec=/bin/echo SHOULD-NOT-APPEAR
+tenant.again.root=$R
+tenant.again.restart=always
+tenant.again.exec=/bin/true"
+grep -q '^k| WD /tmp ID 1000 2000 NOFILE 64 128 FOO bar baz TMPKB 1024 LO down$' "$WORK/keys.out"
+check tenant-keys "$WORK/keys.out" "workdir, user, rlimit.nofile, env.*, tmp-size and net=none as configured"
+! grep -q 'SHOULD-NOT-APPEAR' "$WORK/keys.out" && grep -q 'innit: quiet exited with status 0' "$WORK/keys.out"
+check log-null "$WORK/keys.out" "log=null: the tenant runs and none of its output reaches the console"
+[ "$(grep -c 'again exited with status 0, restarting' "$WORK/keys.out")" -ge 1 ]
+check restart-always "$WORK/keys.out" "restart=always restarts a tenant that exited with status 0"
