@@ -36,20 +36,6 @@
 #endif
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 
-/* "UID[:GID]" (validated by the config parser). */
-static void parse_user(const char *s, uid_t *uid, gid_t *gid)
-{
-	char buf[24];
-	uint64_t u = 0, g = 0;
-	size_t n = strcspn(s, ":");
-	fmt(buf, sizeof buf, "%.*s", (int)n, s);
-	(void)parse_u64(buf, 0xfffffffeU, &u);
-	if (s[n] == ':')
-		(void)parse_u64(s + n + 1, 0xfffffffeU, &g);
-	*uid = (uid_t)u;
-	*gid = (gid_t)g;
-}
-
 static int parse_limit(const char *s, size_t n, rlim_t *out)
 {
 	char buf[24];
@@ -182,7 +168,10 @@ void child_exec(const struct tenant_conf *t, unsigned ns, int ready_w, int go_r)
 	if (caps_mask(t->v[T_CAPS].s, &caps) < 0)
 		child_fail("caps", t->v[T_CAPS].s);
 	limit_caps(caps);
-	parse_user(t->v[T_USER].s, &uid, &gid);
+	uint64_t u = 0, g = 0;
+	(void)parse_id_pair(t->v[T_USER].s, &u, &g, 0); /* validated by the config parser */
+	uid = (uid_t)u;
+	gid = (gid_t)g;
 	if (setgroups(0, 0) < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
 		child_fail("setuid", t->v[T_USER].s);
 	if (chdir(t->v[T_WORKDIR].s) < 0)

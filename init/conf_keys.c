@@ -58,25 +58,11 @@ static const char *check_hostname(const char *sub, const char *s)
 	return 0;
 }
 
-/* "A[:B]" with decimal ids below 2^32 - 1 (the kernel's invalid id). */
-static int id_pair(const char *s, uint64_t *a, uint64_t *b, int need_b)
-{
-	char buf[24];
-	const char *colon = strchr(s, ':');
-	size_t n = colon ? (size_t)(colon - s) : strlen(s);
-
-	if (field(buf, sizeof buf, s, n) < 0 || parse_u64(buf, 0xfffffffeU, a) < 0)
-		return -1;
-	if (!colon)
-		return need_b ? -1 : 0;
-	return parse_u64(colon + 1, 0xfffffffeU, b);
-}
-
 static const char *check_user(const char *sub, const char *s)
 {
 	(void)sub;
 	uint64_t u, g;
-	return id_pair(s, &u, &g, 0) < 0 ? "bad UID[:GID]" : 0;
+	return parse_id_pair(s, &u, &g, 0) < 0 ? "bad UID[:GID]" : 0;
 }
 
 static const char *check_uidmap(const char *sub, const char *s)
@@ -85,7 +71,7 @@ static const char *check_uidmap(const char *sub, const char *s)
 	uint64_t host, count;
 	if (!strcmp(s, "auto"))
 		return 0;
-	if (id_pair(s, &host, &count, 1) < 0 || count == 0 || host + count > 0xffffffffULL)
+	if (parse_id_pair(s, &host, &count, 1) < 0 || count == 0 || host + count > 0xffffffffULL)
 		return "bad HOSTID:COUNT";
 	if (host == 0)
 		return "mapping includes host uid 0";

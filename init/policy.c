@@ -1,7 +1,6 @@
 /* policy.c - namespaces, capabilities and id ranges from config values; see policy.h. */
 #include <string.h>
 
-#include "fmt.h"
 #include "policy.h"
 #include "value.h"
 
@@ -84,16 +83,12 @@ int caps_mask(const char *s, uint64_t *mask)
 
 void id_range(const char *m, int slot, uint64_t *host, uint64_t *count)
 {
-	char buf[24];
 
 	if (!strcmp(m, "auto")) {
 		*host = (uint64_t)(slot + 1) * 65536;
 		*count = 65536;
 		return;
 	}
-	size_t n = strcspn(m, ":");
-	fmt(buf, sizeof buf, "%.*s", (int)n, m);
-	*host = *count = 0; /* validated by the config parser: these cannot fail there */
-	(void)parse_u64(buf, 0xfffffffeU, host);
-	(void)parse_u64(m + n + (m[n] == ':'), 0xfffffffeU, count);
+	*host = *count = 0;
+	(void)parse_id_pair(m, host, count, 1); /* validated by the config parser */
 }

@@ -32,6 +32,25 @@ int parse_u64(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+int parse_id_pair(const char *s, uint64_t *a, uint64_t *b, int need_b)
+{
+	char buf[24];
+	size_t n = 0;
+
+	while (s[n] && s[n] != ':')
+		n++;
+	if (n >= sizeof buf)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = s[i];
+	buf[n] = '\0';
+	if (parse_u64(buf, 0xfffffffeU, a) < 0)
+		return -1;
+	if (!s[n])
+		return need_b ? -1 : 0;
+	return parse_u64(s + n + 1, 0xfffffffeU, b);
+}
+
 /* Splits "123abc" into the decimal number and its suffix. */
 static int number_and_suffix(const char *s, uint64_t *v, const char **suffix)
 {

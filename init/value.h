@@ -13,6 +13,9 @@ int parse_size(const char *s, uint64_t *out);		   /* N, NK, NM, NG; "max"/"unlim
 int parse_duration(const char *s, uint64_t *ms);	   /* N (seconds), Nms, Ns, Nm */
 int parse_bool(const char *s, int *out);		   /* yes/no, true/false, on/off, 1/0 */
 int parse_percent(const char *s, uint64_t *out);	   /* "50%" -> 50, up to 100000% */
+/* "A[:B]", decimal ids below 2^32 - 1 (the kernel's invalid id); *b is left alone without
+ * ":B" unless need_b, which makes that an error. */
+int parse_id_pair(const char *s, uint64_t *a, uint64_t *b, int need_b);
 
 /*
  * Splits a command line into words like a POSIX shell without expansions: blanks separate

@@ -493,3 +493,20 @@ TEST(split_fuzz)
 			EXPECT_TRUE(split_argc >= 1 && split_argc <= maxargs);
 	}
 }
+
+TEST(id_pair)
+{
+	uint64_t a = 7, b = 7;
+	EXPECT_I(parse_id_pair("1000", &a, &b, 0), 0);
+	EXPECT_U(a, 1000);
+	EXPECT_U(b, 7); /* untouched without ":B" */
+	EXPECT_I(parse_id_pair("1000:2000", &a, &b, 0), 0);
+	EXPECT_U(b, 2000);
+	EXPECT_I(parse_id_pair("1000", &a, &b, 1), -1);	      /* B required */
+	EXPECT_I(parse_id_pair("4294967295", &a, &b, 0), -1); /* the kernel's invalid id */
+	EXPECT_I(parse_id_pair("4294967294:1", &a, &b, 1), 0);
+	EXPECT_I(parse_id_pair(":5", &a, &b, 0), -1);
+	EXPECT_I(parse_id_pair("5:", &a, &b, 0), -1);
+	EXPECT_I(parse_id_pair("5:x", &a, &b, 0), -1);
+	EXPECT_I(parse_id_pair("123456789012345678901234567890", &a, &b, 0), -1);
+}
