@@ -94,3 +94,12 @@ shell=/bin/sh -c 'kill -TERM 1'"
 awk '/innit: reboot after [0-9]+ ms/ { ms = $4 } END { exit !(ms != "" && ms < 1000) }' \
 	"$WORK/shellexit.out"
 check shell-exit-noticed "$WORK/shellexit.out" "a shutdown requested by the exiting shell takes < 1 s, not its stop-timeout"
+
+# --- the operator shell is restarted when it exits (with back-off), like a tenant -------------
+runs=$WORK/shell-runs
+rm -f "$runs"
+run_innit "$WORK/shellrestart.out" "" "
+shell=/bin/sh -c 'echo run >>$runs; [ \$(wc -l <$runs) -ge 3 ] && kill -TERM 1; exit 0'"
+[ "$(wc -l <"$runs")" -eq 3 ] &&
+	[ "$(grep -c 'shell exited with status 0, restarting in' "$WORK/shellrestart.out")" -eq 2 ]
+check shell-restarted "$WORK/shellrestart.out" "the shell ran 3 times, restarted after each exit"
