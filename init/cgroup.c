@@ -22,6 +22,7 @@
 #include "fmt.h"
 #include "innit.h"
 #include "log.h"
+#include "value.h"
 
 #define CGROUP_ROOT	    "/sys/fs/cgroup"
 #define CGROUP2_SUPER_MAGIC 0x63677270
@@ -111,7 +112,7 @@ int cgroup_prepare(struct tenant *t)
 	}
 	int bad = 0;
 	if (c->src[T_MEMORY]) {
-		if (c->v[T_MEMORY].n == UINT64_MAX)
+		if (c->v[T_MEMORY].n == VALUE_UNLIMITED)
 			fmt(val, sizeof val, "max");
 		else
 			fmt(val, sizeof val, "%llu", (unsigned long long)c->v[T_MEMORY].n);

@@ -8,7 +8,6 @@
 #include "log.h"
 
 int log_level = LOG_INFO;
-unsigned long log_dropped;
 
 uint64_t now_ms(void)
 {
@@ -25,10 +24,7 @@ int log_raw(const char *buf, unsigned long len)
 	do
 		w = write(2, buf, len);
 	while (w < 0 && errno == EINTR);
-	if (w == (ssize_t)len)
-		return 0;
-	log_dropped++;
-	return -1;
+	return w == (ssize_t)len ? 0 : -1;
 }
 
 void log_msg(int level, const char *f, ...)

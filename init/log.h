@@ -7,12 +7,11 @@
 enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 extern int log_level;
-extern unsigned long log_dropped; /* lines lost because the console was full */
 
 /* Writes "innit: MSG\n" to fd 2 in one write(2); never blocks when fd 2 is O_NONBLOCK. */
 void log_msg(int level, const char *f, ...) __attribute__((format(printf, 2, 3)));
 /* Writes a raw, already formatted buffer to the console: 0, or -1 if (part of) it was
- * dropped because the console was full (counted, never retried). */
+ * dropped because the console was full (the caller counts it; never retried). */
 int log_raw(const char *buf, unsigned long len);
 
 /* Milliseconds of CLOCK_MONOTONIC, i.e. since the kernel started in a VM. */
