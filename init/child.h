@@ -13,6 +13,9 @@
 /* Fixed descriptor slots in the child (set up first thing after clone). */
 #define CHILD_REPORT_FD 3 /* to PID 1, CLOEXEC */
 
+/* The PATH a tenant or the operator shell starts with. */
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 void child_fail(const char *step, const char *path) __attribute__((noreturn));
 void child_report(const char *line);
 

@@ -112,8 +112,7 @@ static char **build_env(const struct tenant_conf *t, const char *hostname, uid_t
 	int n = 0;
 	size_t used = 0;
 
-	fmt(fixed[0], sizeof fixed[0],
-	    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	fmt(fixed[0], sizeof fixed[0], "PATH=%s", DEFAULT_PATH);
 	fmt(fixed[1], sizeof fixed[1], "HOME=%s", uid == 0 ? "/root" : "/");
 	fmt(fixed[2], sizeof fixed[2], "TERM=linux");
 	fmt(fixed[3], sizeof fixed[3], "HOSTNAME=%s", hostname);

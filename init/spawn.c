@@ -113,8 +113,7 @@ pid_t spawn_shell(struct tenant *t)
 	}
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, 0);
-	static char *envp[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-			       "HOME=/root", "TERM=linux", 0};
+	static char *envp[] = {"PATH=" DEFAULT_PATH, "HOME=/root", "TERM=linux", 0};
 	extern char **environ;
 	environ = envp;
 	char *const *argv = S.conf.g[G_SHELL].argv;
